@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Build the guest userspace for one arch: the init, the mremap demo and the
+# listed mm selftests, all static, against SRC's exported uapi headers, and
+# pack them into OUT/initramfs.cpio. The selftests come from SRC's
+# tools/testing/selftests/mm, so the series' own tests are included.
+# Usage: build-guest.sh SRC ARCH OUT [selftest...]
+set -euo pipefail
+
+src=${1:?usage: build-guest.sh SRC ARCH OUT [selftest...]}
+arch=${2:?}
+out=${3:?}
+shift 3
+me=build-guest
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+case $arch in
+x86_64) cross= ;;
+arm64)  cross=aarch64-linux-gnu- ;;
+*) echo "$me: unknown ARCH '$arch'" >&2; exit 1 ;;
+esac
+hdr=$(realpath "$src/out-$arch/usr/include" 2>/dev/null) && [ -d "$hdr/linux" ] ||
+	{ echo "$me: no exported headers in $src/out-$arch/usr/include (build the kernel first)" >&2; exit 1; }
+
+mkdir -p "$out/bin"
+out=$(realpath "$out")
+cc="${cross}gcc"
+cflags=(-static -O2 -Wall -isystem "$hdr")
+
+"$cc" "${cflags[@]}" -o "$out/bin/init" "$here/guest/init.c"
+"$cc" "${cflags[@]}" -o "$out/bin/mremap-demo" "$here/guest/mremap-demo.c"
+
+if [ $# -gt 0 ]; then
+	targets=()
+	for t in "$@"; do targets+=("$out/bin/$t"); done
+	if ! make -s -C "$src/tools/testing/selftests/mm" ARCH="$arch" \
+		CROSS_COMPILE="$cross" CC="$cc" OUTPUT="$out/bin" \
+		KHDR_INCLUDES="-isystem $hdr" EXTRA_CFLAGS="-static" \
+		"${targets[@]}" >"$out/selftests-build.log" 2>&1; then
+		echo "$me: building mm selftests failed, last lines of $out/selftests-build.log:" >&2
+		grep -E 'error|Error' "$out/selftests-build.log" | head -n 5 >&2
+		exit 1
+	fi
+fi
+
+# A shell for 'make shell', where Debian has a static busybox for the arch.
+busybox=
+case $arch in
+x86_64) busybox=/bin/busybox ;;
+arm64) busybox=$out/busybox-arm64/bin/busybox ;;
+esac
+[ -x "$busybox" ] || busybox=
+
+gen=$out/gen_init_cpio
+[ -x "$gen" ] || gcc -O2 -o "$gen" "$src/usr/gen_init_cpio.c"
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	for d in /bin /etc /proc /sys /tmp /mnt /mnt/huge; do echo "dir $d 0755 0 0"; done
+	echo "file /init $out/bin/init 0755 0 0"
+	for f in "$out"/bin/*; do
+		[ "$(basename "$f")" = init ] && continue
+		echo "file /bin/$(basename "$f") $f 0755 0 0"
+	done
+	if [ -n "$busybox" ]; then
+		echo "file /bin/busybox $busybox 0755 0 0"
+		for a in sh ls cat grep setsid mount free ps dmesg; do
+			echo "slink /bin/$a busybox 0777 0 0"
+		done
+	fi
+} >"$out/initramfs.list"
+"$gen" "$out/initramfs.list" >"$out/initramfs.cpio"
+echo "$out/initramfs.cpio"

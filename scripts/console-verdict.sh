@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Judge one guest run from its console log and the plan it ran.
+# Fails a test that failed, timed out, or never reported; fails the run when
+# the guest did not finish or the console shows a kernel splat (WARNING, BUG,
+# Oops, lockdep, KASAN, ...). Counts KUnit cases from the boot log for the
+# suites the plan expects ('kunit SUITE' lines). Appends one line per result
+# to RESULTS ("PASS|FAIL|SKIP LABEL:NAME detail") and prints them.
+# Usage: console-verdict.sh LOG PLAN LABEL RESULTS
+set -euo pipefail
+
+log=${1:?usage: console-verdict.sh LOG PLAN LABEL RESULTS}
+plan=${2:?}
+label=${3:?}
+results=${4:?}
+[ -f "$plan" ] || { echo "console-verdict: plan $plan not found" >&2; exit 2; }
+[ -f "$log" ] || : >"$log"
+
+# Console lines may carry a "\r"; strip it before matching.
+tr -d '\r' <"$log" | awk -v label="$label" -v planfile="$plan" '
+function add(kind, name, detail) {
+	printf "%s %s:%s%s\n", kind, label, name, detail == "" ? "" : " " detail
+}
+BEGIN {
+	while ((getline line < planfile) > 0) {
+		sub(/#.*/, "", line)
+		n = split(line, f, /[ \t]+/)
+		if (f[1] == "") { for (i = 1; i < n; i++) f[i] = f[i + 1]; n-- }
+		if (f[1] == "run" && n >= 4) { order[++ntests] = f[2]; expected[f[2]] = 1 }
+		if (f[1] == "kunit" && n >= 2) { korder[++nsuites] = f[2]; kexp[f[2]] = 1 }
+	}
+	cur = ""; started = 0; done = 0; nsplat = 0
+}
+/^harness: start/ { started = 1; next }
+/^harness: done/ { done = 1; next }
+/^harness-host: / { hostmsg = substr($0, 15); next }
+/^harness: begin / { cur = $3; next }
+/^harness: end / {
+	name = $3; res = $4; sub(/^result=/, "", res)
+	result[name] = res; line_of[name] = $0; cur = ""
+	if (name == "setup") setupfail = 1
+	next
+}
+# KTAP/TAP results of the running test (top level of its own output).
+cur != "" && /^(not )?ok [0-9]+/ {
+	if ($0 ~ /# *SKIP/) sub_skip[cur]++
+	else if ($0 ~ /^not ok/) { sub_fail[cur]++; if (!(cur in first_fail)) first_fail[cur] = $0 }
+	else sub_pass[cur]++
+}
+# uffd-unit-tests reports "Testing NAME... done|skipped|failed".
+cur != "" && /^Testing .*\.\.\. (done|skipped|failed)/ {
+	if ($NF ~ /^done/) sub_pass[cur]++
+	else if ($0 ~ /\.\.\. skipped/) sub_skip[cur]++
+	else { sub_fail[cur]++; if (!(cur in first_fail)) first_fail[cur] = $0 }
+}
+# KUnit, printed by the kernel before init starts.
+!started && /^    # Subtest: / { suite = $3 }
+!started && /^    (not )?ok [0-9]+ / {
+	if ($0 ~ /# *SKIP/) kskip[suite]++
+	else if ($0 ~ /^    not ok/) { kfail[suite]++; kfirst[suite] = $0 }
+	else kpass[suite]++
+}
+!started && /^(not )?ok [0-9]+ / { ksuite_res[$3] = ($0 ~ /^not ok/) ? "fail" : "pass" }
+# Kernel reports that fail the run wherever they appear.
+/(^|\] )(WARNING:|BUG:|Oops|kernel BUG at|Kernel panic|Unable to handle kernel|general protection fault|UBSAN:|KASAN:|INFO: possible|INFO: task .* blocked|INFO: rcu_|DEBUG_LOCKS_WARN_ON|------------\[ cut here \]------------|.*: bad p[4mu]?d )/ {
+	if (nsplat++ == 0) splat = $0
+}
+END {
+	fails = 0
+	for (i = 1; i <= ntests; i++) {
+		t = order[i]; r = result[t]
+		d = sprintf("(%d ok, %d not ok, %d skipped)", sub_pass[t], sub_fail[t], sub_skip[t])
+		if (r == "") { add("FAIL", t, "never reported" (hostmsg != "" ? ": " hostmsg : "")); continue }
+		if (r == "pass" && sub_fail[t] > 0) { add("FAIL", t, "exited 0 but reported: " first_fail[t]); continue }
+		if (r == "pass") add("PASS", t, d)
+		else if (r == "skip") add("SKIP", t, d)
+		else add("FAIL", t, r " " d (t in first_fail ? ": " first_fail[t] : ""))
+	}
+	for (i = 1; i <= nsuites; i++) {
+		s = korder[i]
+		if (!(s in ksuite_res)) { add("FAIL", "kunit." s, "suite never reported"); continue }
+		d = sprintf("(%d ok, %d not ok, %d skipped)", kpass[s], kfail[s], kskip[s])
+		if (ksuite_res[s] == "pass" && kfail[s] == 0 && kpass[s] > 0) add("PASS", "kunit." s, d)
+		else add("FAIL", "kunit." s, d (s in kfirst ? ": " kfirst[s] : ""))
+	}
+	if (setupfail) add("FAIL", "setup", "a plan setting could not be applied")
+	if (nsplat > 0) add("FAIL", "console", sprintf("%d kernel report line(s), first: %s", nsplat, splat))
+	else if (!done) add("FAIL", "console", "guest did not finish" (hostmsg != "" ? ": " hostmsg : ""))
+	else add("PASS", "console", "(no kernel warnings)")
+}' | tee -a "$results"

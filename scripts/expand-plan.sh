@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Print PLAN for ARCH: keep "@ARCH line" as "line", drop other arches' lines.
+# Usage: expand-plan.sh PLAN ARCH
+set -euo pipefail
+plan=${1:?usage: expand-plan.sh PLAN ARCH}
+arch=${2:?}
+[ -f "$plan" ] || { echo "expand-plan: $plan not found" >&2; exit 1; }
+sed -E -e "s/^@$arch[[:space:]]+//" -e '/^@[a-z0-9_]+[[:space:]]/d' "$plan"
