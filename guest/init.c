@@ -209,6 +209,7 @@ int main(void)
 	mount_fs("tmpfs", "/tmp", "tmpfs", "mode=1777");
 	mount_fs("tmpfs", "/dev/shm", "tmpfs", "mode=1777");
 	mount_fs("hugetlbfs", "/mnt/huge", "hugetlbfs", NULL);
+	mount_fs("debugfs", "/sys/kernel/debug", "debugfs", NULL);
 	setenv("PATH", "/bin", 1);
 	setenv("HOME", "/tmp", 1);
 

@@ -18,8 +18,9 @@ x86_64) cross= ;;
 arm64)  cross=aarch64-linux-gnu- ;;
 *) echo "$me: unknown ARCH '$arch'" >&2; exit 1 ;;
 esac
-hdr=$(realpath "$src/out-$arch/usr/include" 2>/dev/null) && [ -d "$hdr/linux" ] ||
-	{ echo "$me: no exported headers in $src/out-$arch/usr/include (build the kernel first)" >&2; exit 1; }
+# HDR= points at another tree's exported headers (e.g. from a worktree).
+hdr=$(realpath "${HDR:-$src/out-$arch/usr/include}" 2>/dev/null) && [ -d "$hdr/linux" ] ||
+	{ echo "$me: no exported headers in ${HDR:-$src/out-$arch/usr/include} (build the kernel first)" >&2; exit 1; }
 
 mkdir -p "$out/bin"
 out=$(realpath "$out")
@@ -42,13 +43,9 @@ if [ $# -gt 0 ]; then
 	fi
 fi
 
-# A shell for 'make shell', where Debian has a static busybox for the arch.
-busybox=
-case $arch in
-x86_64) busybox=/bin/busybox ;;
-arm64) busybox=$out/busybox-arm64/bin/busybox ;;
-esac
-[ -x "$busybox" ] || busybox=
+# A shell for 'make shell': BUSYBOX= names a static busybox for the arch.
+busybox=${BUSYBOX:-}
+[ -z "$busybox" ] || [ -x "$busybox" ] || { echo "$me: BUSYBOX=$busybox is not executable" >&2; exit 1; }
 
 gen=$out/gen_init_cpio
 [ -x "$gen" ] || gcc -O2 -o "$gen" "$src/usr/gen_init_cpio.c"

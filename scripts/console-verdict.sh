@@ -56,10 +56,11 @@ cur != "" && /^Testing .*\.\.\. (done|skipped|failed)/ {
 !started && /^    # Subtest: / { suite = $3 }
 !started && /^    (not )?ok [0-9]+ / {
 	if ($0 ~ /# *SKIP/) kskip[suite]++
-	else if ($0 ~ /^    not ok/) { kfail[suite]++; kfirst[suite] = $0 }
+	else if ($0 ~ /^    not ok/) { kfail[suite]++; kfirst[suite] = substr($0, 5) }
 	else kpass[suite]++
 }
-!started && /^(not )?ok [0-9]+ / { ksuite_res[$3] = ($0 ~ /^not ok/) ? "fail" : "pass" }
+!started && /^ok [0-9]+ / { ksuite_res[$3] = "pass" }
+!started && /^not ok [0-9]+ / { ksuite_res[$4] = "fail" }
 # Kernel reports that fail the run wherever they appear.
 /(^|\] )(WARNING:|BUG:|Oops|kernel BUG at|Kernel panic|Unable to handle kernel|general protection fault|UBSAN:|KASAN:|INFO: possible|INFO: task .* blocked|INFO: rcu_|DEBUG_LOCKS_WARN_ON|------------\[ cut here \]------------|.*: bad p[4mu]?d )/ {
 	if (nsplat++ == 0) splat = $0

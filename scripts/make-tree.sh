@@ -10,6 +10,9 @@ tree=${2:?}
 basetree=${3:?}
 pdir=${4:?}
 me=make-tree
+mkdir -p "$(dirname "$tree")" "$(dirname "$basetree")"
+tree=$(realpath -m "$tree")
+basetree=$(realpath -m "$basetree")
 ver=$(basename "$src")
 ver=${ver#linux-}
 

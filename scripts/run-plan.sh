@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Boot one kernel with one plan and judge it: expand the plan for the arch,
+# run the guest, append the verdict to RESULTS. With --show, also print the
+# guest's side of the console (from init's start) and the verdict.
+# Usage: run-plan.sh ARCH VARIANT KERNEL GUESTDIR PLAN LOGDIR RESULTS [--show]
+set -euo pipefail
+
+arch=${1:?usage: run-plan.sh ARCH VARIANT KERNEL GUESTDIR PLAN LOGDIR RESULTS [--show]}
+variant=${2:?}
+kernel=${3:?}
+guest=${4:?}
+plan=${5:?}
+logdir=${6:?}
+results=${7:?}
+show=${8:-}
+here=$(cd "$(dirname "$0")" && pwd)
+
+mkdir -p "$logdir"
+p=$logdir/$arch-$variant.plan
+log=$logdir/$arch-$variant.log
+"$here/expand-plan.sh" "$plan" "$arch" >"$p"
+# Allow every test its own timeout plus two minutes for boot and setup.
+budget=$(awk '$1 == "run" { t += $3 } END { print t + 120 }' "$p")
+
+start=$(date +%s)
+"$here/run-guest.sh" "$arch" "$kernel" "$guest/initramfs.cpio" "$p" "$log" "$budget"
+[ -n "$show" ] && sed -n '/^harness: start/,$p' "$log" | tr -d '\r'
+echo "== $arch/$variant guest: $(( $(date +%s) - start ))s, console in $log"
+"$here/console-verdict.sh" "$log" "$p" "$arch/$variant" "$results" | sed 's/^/  /'

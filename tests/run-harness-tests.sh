@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Tests of the harness itself, on canned inputs: the console verdict (every
+# tests/console/NAME.log against NAME.expected), the summary's exit status,
+# plan expansion, and the series round trip (apply, export, determinism,
+# a patch that does not apply). Appends one result per case to RESULTS.
+# Usage: run-harness-tests.sh [RESULTS]
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+S=$here/../scripts
+results=${1:-/dev/null}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+result() { # NAME OK(0|1) DETAIL
+	if [ "$2" = 0 ]; then
+		echo "PASS harness:$1" | tee -a "$results"
+	else
+		echo "FAIL harness:$1 $3" | tee -a "$results"
+		fails=$((fails + 1))
+	fi
+}
+
+# Console verdicts.
+for log in "$here"/console/*.log; do
+	name=$(basename "$log" .log)
+	plan=$here/console/$name.plan
+	[ -f "$plan" ] || plan=$here/console/two.plan
+	"$S/console-verdict.sh" "$log" "$plan" t "$tmp/r" >"$tmp/got" 2>&1
+	if diff -u "$here/console/$name.expected" "$tmp/got" >"$tmp/diff"; then
+		result "verdict-$name" 0
+	else
+		result "verdict-$name" 1 "$(grep -m1 '^[-+][^-+]' "$tmp/diff")"
+	fi
+done
+
+# Summary: closing line and exit status.
+printf 'PASS a\nSKIP b\n' >"$tmp/s1"
+printf 'PASS a\nFAIL b why\n' >"$tmp/s2"
+: >"$tmp/s3"
+printf 'PASS x86_64/base:t\nFAIL x86_64/patched:t oops\n' >"$tmp/s4"
+o1=$("$S/summarize.sh" "$tmp/s1"); r1=$?
+o2=$("$S/summarize.sh" "$tmp/s2"); r2=$?
+o3=$("$S/summarize.sh" "$tmp/s3"); r3=$?
+o4=$("$S/summarize.sh" "$tmp/s4"); r4=$?
+[ $r1 = 0 ] && [ "$(tail -n1 <<<"$o1")" = "1 passed, 0 failed, 1 skipped" ]
+result summary-pass $? "exit $r1: $(tail -n1 <<<"$o1")"
+[ $r2 = 1 ] && [ "$(tail -n1 <<<"$o2")" = "1 passed, 1 failed, 0 skipped" ]
+result summary-fail $? "exit $r2: $(tail -n1 <<<"$o2")"
+[ $r3 = 1 ] && [ "$(tail -n1 <<<"$o3")" = "0 passed, 0 failed, 0 skipped" ]
+result summary-nothing-ran-fails $? "exit $r3"
+[ $r4 = 1 ] && grep -q '^REGRESSION x86_64/patched:t' <<<"$o4"
+result summary-regression $? "exit $r4: $o4"
+
+# Plan expansion per arch.
+printf 'run a 1 a\n@x86_64 run b 1 b\n@arm64 run c 1 c\n' >"$tmp/p"
+[ "$("$S/expand-plan.sh" "$tmp/p" x86_64 | paste -sd,)" = "run a 1 a,run b 1 b" ] &&
+[ "$("$S/expand-plan.sh" "$tmp/p" arm64 | paste -sd,)" = "run a 1 a,run c 1 c" ]
+result expand-plan $? "arch filter wrong"
+
+# Series round trip on a toy tree: make-tree, two commits, export twice.
+src=$tmp/linux-9.9.9
+mkdir -p "$src/mm" "$tmp/patches"
+printf 'int a;\nint b;\nint c;\n' >"$src/mm/mremap.c"
+: >"$tmp/patches/series"
+git_quiet() { git -c user.name=t -c user.email=t@t "$@" >/dev/null 2>&1; }
+"$S/make-tree.sh" "$src" "$tmp/tree" "$tmp/basetree" "$tmp/patches" >/dev/null 2>&1
+result tree-empty-series $? "make-tree failed on an empty series"
+sed -i 's/int b;/int b2;/' "$tmp/tree/mm/mremap.c"
+git_quiet -C "$tmp/tree" commit -qam "mm/mremap: one" -m "Signed-off-by: t <t@t>"
+sed -i 's/int c;/int c2;/' "$tmp/tree/mm/mremap.c"
+git_quiet -C "$tmp/tree" commit -qam "mm/mremap: two" -m "Signed-off-by: t <t@t>"
+"$S/export-series.sh" "$tmp/tree" "$tmp/patches" >/dev/null 2>&1
+cp -a "$tmp/patches" "$tmp/first"
+out=$("$S/export-series.sh" "$tmp/tree" "$tmp/patches" 2>&1)
+diff -r "$tmp/first" "$tmp/patches" >/dev/null && grep -q '0 file(s) changed' <<<"$out" &&
+	[ "$(wc -l <"$tmp/patches/series")" = 2 ]
+result export-deterministic $? "second export changed files: $out"
+
+# Recreate from the patches and export again: the bytes must not change.
+FORCE=1 "$S/make-tree.sh" "$src" "$tmp/tree" "$tmp/basetree" "$tmp/patches" >/dev/null 2>&1 &&
+	"$S/export-series.sh" "$tmp/tree" "$tmp/patches" >/dev/null 2>&1 &&
+	diff -r "$tmp/first" "$tmp/patches" >/dev/null
+result export-roundtrip $? "re-applied series exports differently"
+
+# Unexported work is not thrown away without FORCE.
+echo "int d;" >>"$tmp/tree/mm/mremap.c"
+git_quiet -C "$tmp/tree" commit -qam "mm/mremap: three"
+out=$("$S/make-tree.sh" "$src" "$tmp/tree" "$tmp/basetree" "$tmp/patches" 2>&1)
+[ $? != 0 ] && grep -q 'not exported' <<<"$out"
+result tree-guards-unexported $? "$out"
+
+# A patch that does not apply names itself and the failing hunk.
+sed -i 's/^-int c;/-int zzz;/' "$tmp/patches/0002-mm-mremap-two.patch"
+out=$(FORCE=1 "$S/make-tree.sh" "$src" "$tmp/tree" "$tmp/basetree" "$tmp/patches" 2>&1)
+[ $? != 0 ] && grep -q '0002-mm-mremap-two.patch does not apply: error: patch failed: mm/mremap.c:' <<<"$out"
+result tree-bad-patch-named $? "$out"
+
+# A series entry without a file.
+cp "$tmp/first"/* "$tmp/patches/"
+echo "0003-missing.patch" >>"$tmp/patches/series"
+out=$(FORCE=1 "$S/make-tree.sh" "$src" "$tmp/tree" "$tmp/basetree" "$tmp/patches" 2>&1)
+[ $? != 0 ] && grep -q "lists '0003-missing.patch'" <<<"$out"
+result tree-missing-patch-named $? "$out"
+
+exit $((fails > 0))
