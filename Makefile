@@ -34,9 +34,10 @@ IMAGE_arm64  := arch/arm64/boot/Image
 KIMAGE := $(KSRC)/out-$(ARCH)/$(IMAGE_$(ARCH))
 GUEST  := $(B)/guest/$(ARCH)
 
-# The mm selftests put into the guests (soft-dirty is x86-only in 6.12).
+# The mm selftests put into the guests: 6.12's that exercise mremap()
+# and the series' own (soft-dirty is x86-only in 6.12).
 SELFTESTS        := mremap_test mremap_dontunmap hugepage-mremap mseal_test \
-		    mlock2-tests uffd-unit-tests
+		    mlock2-tests uffd-unit-tests mremap_errors mremap_kinds
 SELFTESTS_x86_64 := $(SELFTESTS) soft-dirty
 SELFTESTS_arm64  := $(SELFTESTS)
 

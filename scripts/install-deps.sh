@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
-	ccache sparse git perl python3
+	ccache sparse git perl python3 python3-ply python3-git
 	qemu-system-x86 qemu-system-arm qemu-utils ipxe-qemu
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	rsync kmod
