@@ -77,6 +77,19 @@ for arch in $arches; do
 		"$S/run-plan.sh" "$arch" "$variant" "${built[$arch-$variant]}" "$B/guest/$arch" \
 			"$top/plans/check.plan" "$out" "$R"
 	done
+	[ -n "${built[$arch-base]:-}" ] || continue
+	stage "$arch: differential tester, base against patched"
+	if cmp=$("$S/compare-difftest.sh" "$out/$arch-base.log" "$out/$arch-patched.log" 2>&1); then
+		record "PASS difftest:$arch $(tail -n 1 <<<"$cmp")"
+	else
+		record "FAIL difftest:$arch $(tail -n 1 <<<"$cmp")"
+		# "first divergence in chunk K (steps A-B), seed S: ..."
+		if [[ $cmp =~ steps\ ([0-9]+)-([0-9]+)\),\ seed\ ([0-9]+) ]]; then
+			"$S/difftest-replay.sh" "$arch" "${built[$arch-base]}" "${built[$arch-patched]}" \
+				"$B/guest/$arch" "${BASH_REMATCH[3]}" "${BASH_REMATCH[1]}" \
+				"${BASH_REMATCH[2]}" "$out/replay-$arch"
+		fi
+	fi
 done
 
 finish

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Print PLAN for ARCH: keep "@ARCH line" as "line", drop other arches' lines.
+# Print PLAN for ARCH: keep "@ARCH line" as "line", drop other arches' lines,
+# and replace each {{NAME:default}} by $NAME from the environment, or default.
 # Usage: expand-plan.sh PLAN ARCH
 set -euo pipefail
 plan=${1:?usage: expand-plan.sh PLAN ARCH}
 arch=${2:?}
 [ -f "$plan" ] || { echo "expand-plan: $plan not found" >&2; exit 1; }
-sed -E -e "s/^@$arch[[:space:]]+//" -e '/^@[a-z0-9_]+[[:space:]]/d' "$plan"
+sed -E -e "s/^@$arch[[:space:]]+//" -e '/^@[a-z0-9_]+[[:space:]]/d' "$plan" |
+	perl -pe 's/\{\{(\w+):([^}]*)\}\}/defined $ENV{$1} && $ENV{$1} ne "" ? $ENV{$1} : $2/ge'
+

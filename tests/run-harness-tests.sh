@@ -53,11 +53,26 @@ result summary-nothing-ran-fails $? "exit $r3"
 [ $r4 = 1 ] && grep -q '^REGRESSION x86_64/patched:t' <<<"$o4"
 result summary-regression $? "exit $r4: $o4"
 
+# Differential tester comparison, on logs of host runs (tests/difftest/:
+# diverged.log was made with -P 2500, which falsifies the record of step 2500).
+d=$here/difftest
+"$S/compare-difftest.sh" "$d/base.log" "$d/base.log" >/dev/null 2>&1
+result difftest-identical $? "identical logs reported as different"
+out=$("$S/compare-difftest.sh" "$d/base.log" "$d/diverged.log" 2>&1)
+[ $? = 1 ] && grep -q 'first divergence in chunk 2 (steps 2000-3000), seed 7' <<<"$out"
+result difftest-divergence $? "$out"
+out=$("$S/compare-difftest.sh" "$d/base.log" "$d/truncated.log" 2>&1)
+[ $? = 1 ] && grep -q 'no final digest' <<<"$out"
+result difftest-truncated $? "$out"
+
 # Plan expansion per arch.
 printf 'run a 1 a\n@x86_64 run b 1 b\n@arm64 run c 1 c\n' >"$tmp/p"
 [ "$("$S/expand-plan.sh" "$tmp/p" x86_64 | paste -sd,)" = "run a 1 a,run b 1 b" ] &&
 [ "$("$S/expand-plan.sh" "$tmp/p" arm64 | paste -sd,)" = "run a 1 a,run c 1 c" ]
 result expand-plan $? "arch filter wrong"
+printf 'run d {{T:60}} d -n {{OPS:100}}\n' >"$tmp/p"
+[ "$(OPS=7 "$S/expand-plan.sh" "$tmp/p" x86_64)" = "run d 60 d -n 7" ]
+result expand-plan-knobs $? "{{NAME:default}} substitution wrong"
 
 # Series round trip on a toy tree: make-tree, two commits, export twice.
 src=$tmp/linux-9.9.9
