@@ -39,7 +39,11 @@ static void say(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("harness: ", stdout);
+	/*
+	 * A test killed mid-line leaves the console without a newline; the
+	 * host only reads markers at the start of a line.
+	 */
+	fputs("\nharness: ", stdout);
 	vprintf(fmt, ap);
 	fputc('\n', stdout);
 	fflush(stdout);
