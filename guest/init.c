@@ -10,6 +10,8 @@
  *   try-write PATH VALUE      the same, failure only noted
  *   run NAME TIMEOUT ARGV...  run ARGV (ARGV[0] under /bin) for TIMEOUT s
  *   shell                     start /bin/sh on the console instead of rebooting
+ *   kunit SUITE               for the host: the KUnit suite that must have
+ *                             passed at boot (ignored here)
  *
  * Results are reported as
  *   harness: begin NAME
@@ -183,6 +185,8 @@ static void run_plan(FILE *plan)
 			run_test(argv[1], atoi(argv[2]), argv + 3);
 		} else if (!strcmp(argv[0], "shell")) {
 			shell = 1;
+		} else if (!strcmp(argv[0], "kunit")) {
+			continue;
 		} else {
 			say("bad plan line starting '%s'", argv[0]);
 			say("end setup result=fail exit=-1 secs=0");

@@ -62,7 +62,8 @@ printf 'dir /etc 0755 0 0\nfile /etc/plan %s 0644 0 0\n' "$(realpath "$plan")" >
 "$gen" "$work/plan.list" >"$work/plan.cpio"
 cat "$initramfs" "$work/plan.cpio" >"$work/initrd"
 
-cmdline="console=$console panic=-1 loglevel=6 ${GUEST_CMDLINE:-}"
+# loglevel 7: KUnit prints its results at KERN_INFO.
+cmdline="console=$console panic=-1 loglevel=7 ${GUEST_CMDLINE:-}"
 args=("${machine[@]}" -accel "$accel" "${extra[@]}" -m "$mem" -smp "$smp"
 	-kernel "$kernel" -initrd "$work/initrd" -append "$cmdline"
 	-nographic -no-reboot)

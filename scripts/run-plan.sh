@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$logdir"
 p=$logdir/$arch-$variant.plan
 log=$logdir/$arch-$variant.log
-"$here/expand-plan.sh" "$plan" "$arch" >"$p"
+"$here/expand-plan.sh" "$plan" "$arch" "$variant" >"$p"
 # Allow every test its own timeout plus two minutes for boot and setup.
 budget=$(awk '$1 == "run" { t += $3 } END { print t + 120 }' "$p")
 

@@ -70,6 +70,10 @@ printf 'run a 1 a\n@x86_64 run b 1 b\n@arm64 run c 1 c\n' >"$tmp/p"
 [ "$("$S/expand-plan.sh" "$tmp/p" x86_64 | paste -sd,)" = "run a 1 a,run b 1 b" ] &&
 [ "$("$S/expand-plan.sh" "$tmp/p" arm64 | paste -sd,)" = "run a 1 a,run c 1 c" ]
 result expand-plan $? "arch filter wrong"
+printf '@patched kunit s\nrun a 1 a\n@base run b 1 b\n' >"$tmp/p"
+[ "$("$S/expand-plan.sh" "$tmp/p" arm64 patched | paste -sd,)" = "kunit s,run a 1 a" ] &&
+[ "$("$S/expand-plan.sh" "$tmp/p" arm64 base | paste -sd,)" = "run a 1 a,run b 1 b" ]
+result expand-plan-variant $? "variant filter wrong"
 printf 'run d {{T:60}} d -n {{OPS:100}}\n' >"$tmp/p"
 [ "$(OPS=7 "$S/expand-plan.sh" "$tmp/p" x86_64)" = "run d 60 d -n 7" ]
 result expand-plan-knobs $? "{{NAME:default}} substitution wrong"
