@@ -24,17 +24,17 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-stamp=/var/lib/apt/periodic/update-success-stamp
-lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)
-if [ -z "$lists" ] || [ -n "${CI:-}" ] && [ ! -e "$stamp" ]; then
-	apt-get update -q >/dev/null || { echo "install-deps: apt-get update failed" >&2; exit 1; }
-fi
-if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/install-deps.log 2>&1; then
-	for p in "${missing[@]}"; do
-		apt-cache show "$p" >/dev/null 2>&1 ||
-			{ echo "install-deps: package '$p' is not available from apt" >&2; exit 1; }
-	done
-	echo "install-deps: apt-get install failed, see /tmp/install-deps.log:" >&2
-	tail -n 5 /tmp/install-deps.log >&2
-	exit 1
+install() { apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/install-deps.log 2>&1; }
+# A fresh machine may have no (or stale) package lists: update once and retry.
+if ! install; then
+	apt-get update -q >/dev/null 2>&1 || { echo "install-deps: apt-get update failed" >&2; exit 1; }
+	if ! install; then
+		for p in "${missing[@]}"; do
+			apt-cache show "$p" >/dev/null 2>&1 ||
+				{ echo "install-deps: package '$p' is not available from apt" >&2; exit 1; }
+		done
+		echo "install-deps: apt-get install failed, see /tmp/install-deps.log:" >&2
+		tail -n 5 /tmp/install-deps.log >&2
+		exit 1
+	fi
 fi
