@@ -4,6 +4,8 @@
 #   make check          every test: checkpatch, bisectability, sparse/W=1,
 #                       both arches, base and patched kernels
 #   make shell          boot the kernel into a shell with the tests on PATH
+#   make bench          mremap benchmark, base against patched kernel, under
+#                       QEMU -icount and plain TCG (BENCH_ARCHES=x86_64 arm64)
 #   make tree / export  (re)create build/linux from base + series / write the
 #                       series back to patches/
 # Variables: ARCH=x86_64|arm64, VARIANT=patched|base, BASE_VERSION=<deb version>
@@ -37,14 +39,15 @@ GUEST  := $(B)/guest/$(ARCH)
 # The mm selftests put into the guests: 6.12's that exercise mremap()
 # and the series' own (soft-dirty is x86-only in 6.12).
 SELFTESTS        := mremap_test mremap_dontunmap hugepage-mremap mseal_test \
-		    mlock2-tests uffd-unit-tests mremap_errors mremap_kinds
+		    mlock2-tests uffd-unit-tests mremap_errors mremap_kinds \
+		    mremap_tiers
 SELFTESTS_x86_64 := $(SELFTESTS) soft-dirty
 SELFTESTS_arm64  := $(SELFTESTS)
 
-.PHONY: all run check shell deps base tree export kernel guest help print-selftests
+.PHONY: all run check bench shell deps base tree export kernel guest help print-selftests
 all: help
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' Makefile
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(S)/install-deps.sh
@@ -90,6 +93,10 @@ shell: kernel guest
 
 check:
 	@$(S)/check.sh
+
+BENCH_ARCHES ?= x86_64 arm64
+bench: deps $(TREE)/.git
+	@$(S)/bench.sh $(BENCH_ARCHES)
 
 print-selftests:
 	@echo $(SELFTESTS_$(ARCH))

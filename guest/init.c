@@ -12,6 +12,7 @@
  *   shell                     start /bin/sh on the console instead of rebooting
  *   kunit SUITE               for the host: the KUnit suite that must have
  *                             passed at boot (ignored here)
+ *   memory SIZE               for the host: the guest's RAM (ignored here)
  *
  * Results are reported as
  *   harness: begin NAME
@@ -185,8 +186,9 @@ static void run_plan(FILE *plan)
 			run_test(argv[1], atoi(argv[2]), argv + 3);
 		} else if (!strcmp(argv[0], "shell")) {
 			shell = 1;
-		} else if (!strcmp(argv[0], "kunit")) {
-			continue;
+		} else if (!strcmp(argv[0], "kunit") ||
+			   !strcmp(argv[0], "memory")) {
+			continue;	/* read by the host's scripts */
 		} else {
 			say("bad plan line starting '%s'", argv[0]);
 			say("end setup result=fail exit=-1 secs=0");

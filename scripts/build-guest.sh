@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the guest userspace for one arch: the init, the mremap demo, the
-# differential tester and the listed mm selftests, all static, against SRC's exported uapi headers, and
-# pack them into OUT/initramfs.cpio. The selftests come from SRC's
+# differential tester, the benchmark and the listed mm selftests, all
+# static, against SRC's exported uapi headers, and pack them into
+# OUT/initramfs.cpio. The selftests come from SRC's
 # tools/testing/selftests/mm, so the series' own tests are included.
 # Usage: build-guest.sh SRC ARCH OUT [selftest...]
 set -euo pipefail
@@ -30,6 +31,7 @@ cflags=(-static -O2 -Wall -isystem "$hdr")
 "$cc" "${cflags[@]}" -o "$out/bin/init" "$here/guest/init.c"
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-demo" "$here/guest/mremap-demo.c"
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-difftest" "$here/guest/mremap-difftest.c"
+"$cc" "${cflags[@]}" -o "$out/bin/mremap-bench" "$here/guest/mremap-bench.c"
 
 if [ $# -gt 0 ]; then
 	targets=()

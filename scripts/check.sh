@@ -77,6 +77,11 @@ for arch in $arches; do
 		"$S/run-plan.sh" "$arch" "$variant" "${built[$arch-$variant]}" "$B/guest/$arch" \
 			"$top/plans/check.plan" "$out" "$R"
 	done
+	if [ $arch = x86_64 ] && [ -n "${built[$arch-patched]:-}" ]; then
+		stage "$arch/patched guest: plans/full-validation.plan"
+		RUN_TAG=full "$S/run-plan.sh" "$arch" patched "${built[$arch-patched]}" \
+			"$B/guest/$arch" "$top/plans/full-validation.plan" "$out" "$R"
+	fi
 	[ -n "${built[$arch-base]:-}" ] || continue
 	stage "$arch: differential tester, base against patched"
 	if cmp=$("$S/compare-difftest.sh" "$out/$arch-base.log" "$out/$arch-patched.log" 2>&1); then

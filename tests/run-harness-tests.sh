@@ -78,6 +78,19 @@ printf 'run d {{T:60}} d -n {{OPS:100}}\n' >"$tmp/p"
 [ "$(OPS=7 "$S/expand-plan.sh" "$tmp/p" x86_64)" = "run d 60 d -n 7" ]
 result expand-plan-knobs $? "{{NAME:default}} substitution wrong"
 
+# Benchmark table: ratio base/patched per case and mode, n/a kept.
+b=$tmp/bench
+mkdir -p "$b"
+printf 'x\r\nbench: move-a 200 10\r\nbench: move-b n/a no mTHP\n' >"$b/x86_64-base-icount.log"
+printf 'bench: move-a 100 10\nbench: move-b n/a no mTHP\n' >"$b/x86_64-patched-icount.log"
+out=$("$S/bench-table.sh" x86_64 "$b" icount 2>&1)
+grep -Eq '^x86_64 +move-a +200 +100 +2\.00$' <<<"$out" &&
+	grep -Eq '^x86_64 +move-b +n/a +n/a +n/a$' <<<"$out"
+result bench-table $? "$out"
+out=$("$S/bench-table.sh" x86_64 "$b" tcg 2>&1)
+[ $? != 0 ] && grep -q 'x86_64-base-tcg.log not found' <<<"$out"
+result bench-table-missing-log $? "$out"
+
 # Series round trip on a toy tree: make-tree, two commits, export twice.
 src=$tmp/linux-9.9.9
 mkdir -p "$src/mm" "$tmp/patches"

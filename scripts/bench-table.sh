@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Print the benchmark table of one arch from the guest logs of scripts/bench.sh:
+# per case, the mean ns per operation on the base and the patched kernel and
+# their ratio base/patched (above 1: the patched kernel is faster), for
+# each mode (icount: QEMU -icount, repeatable; tcg: plain TCG, wall time).
+# Usage: bench-table.sh ARCH LOGDIR MODE...   (logs: LOGDIR/ARCH-VARIANT-MODE.log)
+set -euo pipefail
+arch=${1:?usage: bench-table.sh ARCH LOGDIR MODE...}
+dir=${2:?}
+shift 2
+[ $# -gt 0 ] || { echo "bench-table: no mode given" >&2; exit 2; }
+
+files=()
+for mode in "$@"; do
+	for variant in base patched; do
+		f=$dir/$arch-$variant-$mode.log
+		[ -f "$f" ] || { echo "bench-table: $f not found" >&2; exit 1; }
+		files+=("$mode:$variant:$f")
+	done
+done
+
+for spec in "${files[@]}"; do
+	IFS=: read -r mode variant f <<<"$spec"
+	tr -d '\r' <"$f" | awk -v key="$mode:$variant" '
+		$1 == "bench:" { print key, $2, $3 }'
+done | awk -v arch="$arch" -v modes="$*" '
+	{ val[$1 " " $2] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+	function cell(m, c,    b, p) {
+		b = val[m ":base " c]; p = val[m ":patched " c]
+		if (b == "" || p == "" || b == "n/a" || p == "n/a" || p + 0 == 0)
+			return sprintf(" %12s %12s %7s", b == "" ? "-" : b, p == "" ? "-" : p, "n/a")
+		return sprintf(" %12.0f %12.0f %7.2f", b, p, b / p)
+	}
+	END {
+		nm = split(modes, m, " ")
+		printf "%-7s %-20s", "arch", "case"
+		for (i = 1; i <= nm; i++)
+			printf " %12s %12s %7s", "base-" m[i], "patched-" m[i], "ratio"
+		printf "\n"
+		for (k = 1; k <= n; k++) {
+			printf "%-7s %-20s", arch, order[k]
+			for (i = 1; i <= nm; i++)
+				printf "%s", cell(m[i], order[k])
+			printf "\n"
+		}
+	}'

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make bench: build the base and the patched kernel for each ARCH, boot each
+# with plans/bench.plan under QEMU -icount (repeatable guest time) and under
+# plain TCG, and print per arch the table of scripts/bench-table.sh (ns per
+# operation, and the ratio base/patched). Tables go to build/bench/ARCH.txt.
+# Exits non-zero if a kernel or a guest run failed.
+# Usage: bench.sh ARCH...
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+S=$top/scripts
+B=$top/build
+out=$B/bench
+[ $# -gt 0 ] || { echo "bench: no ARCH given" >&2; exit 2; }
+rm -rf "$out"
+mkdir -p "$out"
+R=$out/results.txt
+: >"$R"
+rc=0
+
+for arch in "$@"; do
+	case $arch in
+	x86_64|arm64) ;;
+	*) echo "bench: unknown ARCH '$arch'" >&2; exit 2 ;;
+	esac
+	declare -A img=()
+	for variant in base patched; do
+		[ $variant = patched ] && src=$B/linux || src=$B/base
+		echo "== build $arch/$variant kernel"
+		img[$variant]=$("$S/build-kernel.sh" "$src" "$arch" "$top/configs" \
+			2>"$out/build-$arch-$variant.log") ||
+			{ echo "bench: $arch/$variant kernel did not build (see $out/build-$arch-$variant.log)" >&2; exit 1; }
+	done
+	make -s --no-print-directory -C "$top" guest ARCH="$arch" >/dev/null ||
+		{ echo "bench: $arch guest userspace did not build" >&2; exit 1; }
+	for mode in icount tcg; do
+		for variant in base patched; do
+			[ $mode = icount ] && icount=1 || icount=
+			ICOUNT=$icount RUN_TAG=$mode "$S/run-plan.sh" "$arch" "$variant" \
+				"${img[$variant]}" "$B/guest/$arch" "$top/plans/bench.plan" \
+				"$out" "$R" || rc=1
+		done
+	done
+	"$S/bench-table.sh" "$arch" "$out" icount tcg | tee "$out/$arch.txt"
+done
+grep -q '^FAIL' "$R" && { echo "bench: a guest run failed:"; grep '^FAIL' "$R"; rc=1; }
+exit $rc
