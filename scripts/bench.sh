@@ -3,6 +3,9 @@
 # with plans/bench.plan under QEMU -icount (repeatable guest time) and under
 # plain TCG, and print per arch the table of scripts/bench-table.sh (ns per
 # operation, and the ratio base/patched). Tables go to build/bench/ARCH.txt.
+# The kernels use configs/bench.config on top of the test config (no
+# DEBUG_VM, lockdep or PAGE_TABLE_CHECK); BENCH_FLAVOUR= (empty) benchmarks
+# the test kernels themselves.
 # Exits non-zero if a kernel or a guest run failed.
 # Usage: bench.sh ARCH...
 set -uo pipefail
@@ -17,6 +20,7 @@ mkdir -p "$out"
 R=$out/results.txt
 : >"$R"
 rc=0
+flavour=${BENCH_FLAVOUR-bench}
 
 for arch in "$@"; do
 	case $arch in
@@ -27,7 +31,7 @@ for arch in "$@"; do
 	for variant in base patched; do
 		[ $variant = patched ] && src=$B/linux || src=$B/base
 		echo "== build $arch/$variant kernel"
-		img[$variant]=$("$S/build-kernel.sh" "$src" "$arch" "$top/configs" \
+		img[$variant]=$(FLAVOUR=$flavour "$S/build-kernel.sh" "$src" "$arch" "$top/configs" \
 			2>"$out/build-$arch-$variant.log") ||
 			{ echo "bench: $arch/$variant kernel did not build (see $out/build-$arch-$variant.log)" >&2; exit 1; }
 	done
@@ -41,7 +45,8 @@ for arch in "$@"; do
 				"$out" "$R" || rc=1
 		done
 	done
-	"$S/bench-table.sh" "$arch" "$out" icount tcg | tee "$out/$arch.txt"
+	echo "kernels: ${flavour:-test} config" | tee "$out/$arch.txt"
+	"$S/bench-table.sh" "$arch" "$out" icount tcg | tee -a "$out/$arch.txt"
 done
 grep -q '^FAIL' "$R" && { echo "bench: a guest run failed:"; grep '^FAIL' "$R"; rc=1; }
 exit $rc

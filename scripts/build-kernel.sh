@@ -3,6 +3,8 @@
 # The output directory is SRC/out-ARCH: an immediate subdirectory of the
 # source tree makes kbuild use the relative srctree "..", so the base and the
 # patched tree produce identical compiler command lines and share ccache hits.
+# FLAVOUR=name also merges CONFIGDIR/name.config, last, and builds in
+# SRC/out-ARCH-name (make bench uses FLAVOUR=bench: no debugging options).
 # Usage: build-kernel.sh SRC ARCH CONFIGDIR [make targets...]
 set -euo pipefail
 
@@ -20,9 +22,9 @@ esac
 command -v "${cross}gcc" >/dev/null ||
 	{ echo "$me: ${cross}gcc not found (run scripts/install-deps.sh)" >&2; exit 1; }
 
-out=out-$arch
+out=out-$arch${FLAVOUR:+-$FLAVOUR}
 frags=()
-for f in "$cfgdir/common.config" "$cfgdir/$arch.config"; do
+for f in "$cfgdir/common.config" "$cfgdir/$arch.config" ${FLAVOUR:+"$cfgdir/$FLAVOUR.config"}; do
 	[ -f "$f" ] || { echo "$me: missing config fragment $f" >&2; exit 1; }
 	frags+=("$(realpath "$f")")
 done
@@ -49,6 +51,7 @@ if [ ! -f "$src/$out/.config" ] || [ "$(cat "$src/$out/.fragments.sha" 2>/dev/nu
 	kmake olddefconfig >/dev/null
 	# Every requested option must survive olddefconfig: a dropped one means
 	# an unmet dependency, and a test kernel silently missing a feature.
+	# A later fragment's "# CONFIG_X is not set" overrides an earlier X=y.
 	bad=0
 	while IFS= read -r line; do
 		case $line in
@@ -63,7 +66,9 @@ if [ ! -f "$src/$out/.config" ] || [ "$(cat "$src/$out/.fragments.sha" 2>/dev/nu
 			echo "$me: $arch: $line requested in configs/ but not set (unmet dependency?)" >&2
 			bad=1 ;;
 		esac
-	done < <(cat "${frags[@]}")
+	done < <(cat "${frags[@]}" | sed -nE 's/^# (CONFIG_[A-Za-z0-9_]+) is not set$/\1=n/p; /^CONFIG_/p' |
+		 awk -F= '{ last[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
+			  END { for (i = 1; i <= n; i++) if (last[order[i]] !~ /=n$/) print last[order[i]] }')
 	[ $bad = 0 ] || exit 1
 	echo "$sum" >"$src/$out/.fragments.sha"
 fi
