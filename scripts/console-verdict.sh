@@ -72,7 +72,9 @@ END {
 		d = sprintf("(%d ok, %d not ok, %d skipped)", sub_pass[t], sub_fail[t], sub_skip[t])
 		if (r == "") { add("FAIL", t, "never reported" (hostmsg != "" ? ": " hostmsg : "")); continue }
 		if (r == "pass" && sub_fail[t] > 0) { add("FAIL", t, "exited 0 but reported: " first_fail[t]); continue }
-		if (r == "pass") add("PASS", t, d)
+		# Exited 0 with every case it reported skipped: nothing passed.
+		if (r == "pass" && sub_pass[t] == 0 && sub_skip[t] > 0) add("SKIP", t, d)
+		else if (r == "pass") add("PASS", t, d)
 		else if (r == "skip") add("SKIP", t, d)
 		else add("FAIL", t, r " " d (t in first_fail ? ": " first_fail[t] : ""))
 	}
