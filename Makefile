@@ -40,7 +40,7 @@ GUEST  := $(B)/guest/$(ARCH)
 # and the series' own (soft-dirty is x86-only in 6.12).
 SELFTESTS        := mremap_test mremap_dontunmap hugepage-mremap mseal_test \
 		    mlock2-tests uffd-unit-tests mremap_errors mremap_kinds \
-		    mremap_tiers
+		    mremap_tiers mremap_multi
 SELFTESTS_x86_64 := $(SELFTESTS) soft-dirty
 SELFTESTS_arm64  := $(SELFTESTS)
 

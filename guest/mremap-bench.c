@@ -337,6 +337,61 @@ static void mthp_loop(const char *name)
 	mthp_64k_off();
 }
 
+/*
+ * 512 one-page VMAs (alternately read-write and read-only, so that they
+ * cannot merge) moved back and forth: in one mremap() call on kernels that
+ * move a range of several VMAs, in one call per VMA on kernels that refuse
+ * such a range with EFAULT (6.12), which is what callers have to do there.
+ */
+static void move_vma_pieces(char *from, char *to, unsigned long len,
+			    int one_call)
+{
+	unsigned long off;
+
+	if (one_call) {
+		xmremap(from, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		return;
+	}
+	for (off = 0; off < len; off += ps)
+		xmremap(from + off, ps, ps, MREMAP_MAYMOVE | MREMAP_FIXED,
+			to + off);
+}
+
+static void move_512_vmas(const char *name)
+{
+	unsigned long len = 512 * ps, off, i, t, ops = 100;
+	char *a = reserve(2 * len + 4 * ps, ps) + ps;
+	char *b = a + len + 2 * ps;
+	int one_call;
+	void *p;
+
+	populate(a, len, MADV_NOHUGEPAGE, ps);
+	for (off = ps; off < len; off += 2 * ps)
+		if (mprotect(a + off, ps, PROT_READ))
+			die("mprotect");
+	p = (void *)syscall(__NR_mremap, a, len, len,
+			    MREMAP_MAYMOVE | MREMAP_FIXED, b);
+	if (p == MAP_FAILED && errno != EFAULT)
+		die("mremap");
+	one_call = p != MAP_FAILED;
+	if (one_call)
+		xmremap(b, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, a);
+	printf("bench-mode: %s %s\n", name,
+	       one_call ? "one call" : "one call per VMA");
+	start_case();
+	for (i = 0; i < ops; i++) {
+		t = now_ns();
+		if (i & 1)
+			move_vma_pieces(b, a, len, one_call);
+		else
+			move_vma_pieces(a, b, len, one_call);
+		sample(t);
+	}
+	report(name);
+	munmap(a, len);
+	munmap(b, len);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *name);
@@ -349,6 +404,7 @@ static const struct {
 	{ "move-512m-pte-64k",	move_pte_mthp },
 	{ "move-512m-pte-2m",	move_pte_thp },
 	{ "loop-1m-64k-folios",	mthp_loop },
+	{ "move-512-vmas",	move_512_vmas },
 };
 
 int main(int argc, char **argv)
