@@ -40,7 +40,7 @@
  * steps FROM..TO-1, so that two kernels' records can be diffed.
  * -P STEP records a wrong result for the operation(s) of one step (to show
  * that a difference is detected); -q suppresses the chunk lines; -T prints
- * where the time went (not recorded).
+ * where the time went (not recorded); -E: see below.
  *
  * Determinism: the PRNG is xorshift64*, seeded from -s only; ASLR is turned
  * off by re-executing with ADDR_NO_RANDOMIZE; nothing outside the window
@@ -59,6 +59,48 @@
  *
  * One-page PROT_NONE guard mappings of a private memfd sit just below and
  * above the window, so that nothing grows out of it in place.
+ *
+ * Multi-VMA moves. The patched kernel moves a range that spans several VMAs
+ * with one same-size MREMAP_MAYMOVE | MREMAP_FIXED call, which 6.12 fails
+ * with EFAULT after unmapping the target (build/multi-vma-spec.md). The
+ * tester models it, so that both kernels record the same: before such a
+ * call over more than one VMA it reads /proc/self/smaps and predicts a move
+ * when the flags are exactly MAYMOVE | FIXED, the page-aligned lengths are
+ * equal and nonzero, the address and the target are page aligned and do
+ * not overlap, and VMAs cover the range without a hole, none of them
+ * hugetlb, userfaultfd, VM_PFNMAP, VM_IO, VM_MIXEDMAP or VM_DONTEXPAND
+ * (VmFlags ht, um, uw, ui, pf, io, mm, de; a hole or one of these makes it
+ * a refusal with 6.12's EFAULT) or sealed (sl: EPERM instead). A hugetlb or
+ * sealed first VMA, and a hole at the address, are left to 6.12's checks.
+ * When the kernel fails a predicted move with EFAULT (6.12 does), the
+ * tester makes it itself: one single-VMA MREMAP_MAYMOVE | MREMAP_FIXED move
+ * per piece of the range (a VMA's part of it, from the maps after the failed
+ * call), in address order, to target + (piece - address), stopping at the
+ * first failure; the recorded result is what the patched kernel's one call
+ * returns, the target or the error of the first piece that failed, and
+ * nothing else of the emulation is recorded (a refusal for a sealed VMA
+ * turns 6.12's EFAULT into EPERM, and counts as a move). It counts, outside
+ * the digest, "native" moves (predicted, and the kernel made it),
+ * "emulated" ones (predicted, and the tester made it) and "unpredicted"
+ * calls (same-size MREMAP_FIXED over several VMAs, accepted by the kernel
+ * though the model predicted a refusal or 6.12's behaviour: recorded as
+ * returned, so they diverge), and prints at the end
+ *   difftest: seed S multi-vma native N emulated M unpredicted U
+ * scripts/compare-difftest.sh wants no emulated move on the patched kernel,
+ * no native one on the base kernel and no unpredicted call on either. The
+ * move back from outside the window is of one VMA, so it is not modelled.
+ * 8% of the mremaps are such calls over a run of 2..8 adjacent VMAs of the
+ * window, starting or ending inside the first or last at times, over a hole
+ * or a hugetlb VMA now and then, and a few with MREMAP_DONTUNMAP or another
+ * new length (which the patched kernel must treat as 6.12 does).
+ * -E acts as 6.12 for predicted moves (unmap the target, take EFAULT) to
+ * test the emulation on a kernel that moves several VMAs itself: on one
+ * that implements the spec, the digests equal those of a run without -E.
+ * (Upstream 6.17+ unmaps the target piece by piece instead, so a moved
+ * piece merges differently now and then.)
+ *
+ * A fork child reopens /proc/self/maps and smaps (the parent's show the
+ * parent's mappings) and records its own mappings.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -584,7 +626,7 @@ static void sum_segment(unsigned long a, unsigned long b, unsigned long maxp,
 	emit("\n");
 }
 
-static u64 hash_shm, hash_file, hash_huge;
+static u64 hash_shm, hash_file, hash_huge, hash_anon_huge;
 
 /* Where a mapping of one of our files reaches the end of the file. */
 static unsigned long eof_of(const struct vma *v)
@@ -1098,6 +1140,348 @@ static void bring_back(unsigned long p, unsigned long nlen)
 		       sysres(munmap((void *)p, len)));
 }
 
+/* ---- the multi-VMA move model ---- */
+
+/*
+ * Counters of the model, printed at the end outside the digest. They live
+ * in a shared page so that the operations of a fork child count too.
+ */
+struct mv_count {
+	unsigned long native, emulated, unpredicted;
+};
+
+static struct mv_count mv_local, *mv = &mv_local;
+static int emulate_all;		/* -E: act as 6.12 for predicted moves */
+
+/* VmFlags that refuse a VMA of a multi-VMA move (and the seal) */
+#define VF_HUGETLB	1U
+#define VF_UFFD		2U
+#define VF_SPECIAL	4U
+#define VF_SEALED	8U
+
+struct span {
+	unsigned long start, end;
+	unsigned int vf;
+};
+
+static struct span spans[MAX_VMAS];
+
+static unsigned int vmflags(const char *p, const char *nl)
+{
+	static const struct {
+		char name[3];
+		unsigned int bit;
+	} tab[] = {
+		{ "ht", VF_HUGETLB }, { "um", VF_UFFD }, { "uw", VF_UFFD },
+		{ "ui", VF_UFFD }, { "pf", VF_SPECIAL }, { "io", VF_SPECIAL },
+		{ "mm", VF_SPECIAL }, { "de", VF_SPECIAL }, { "sl", VF_SEALED },
+	};
+	unsigned int vf = 0, i;
+	const char *q;
+
+	for (p += 8; p < nl; p = q) {
+		while (p < nl && *p == ' ')
+			p++;
+		for (q = p; q < nl && *q != ' '; q++)
+			;
+		if (q - p != 2)
+			continue;
+		for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+			if (p[0] == tab[i].name[0] && p[1] == tab[i].name[1])
+				vf |= tab[i].bit;
+	}
+	return vf;
+}
+
+/*
+ * The VMAs meeting [lo, hi), in address order, with the VmFlags that
+ * matter to the model, from /proc/self/smaps.
+ */
+static int read_spans(unsigned long lo, unsigned long hi)
+{
+	const char *p, *nl;
+	unsigned long s, e;
+	int n = 0, in = 0;
+
+	if (read_proc(smaps_fd) < 0)
+		return 0;
+	for (p = pbuf; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) {
+			const char *q = p;
+
+			s = hex(&q);
+			if (*q != '-')
+				continue;
+			q++;
+			e = hex(&q);
+			in = e > lo && s < hi && n < MAX_VMAS;
+			if (in) {
+				spans[n].start = s;
+				spans[n].end = e;
+				spans[n++].vf = 0;
+			}
+			continue;
+		}
+		if (in && !strncmp(p, "VmFlags:", 8))
+			spans[n - 1].vf = vmflags(p, nl);
+	}
+	return n;
+}
+
+enum { MV_NONE, MV_MOVE, MV_REFUSE };
+static const char *mv_why;	/* why not MV_MOVE, for -v notes */
+
+/*
+ * What the patched kernel does with mremap(a, olen, nlen, flags, t) where
+ * 6.12 fails (build/multi-vma-spec.md): MV_MOVE when it moves the VMAs of
+ * [a, a + len) piece by piece, MV_REFUSE with *err when it refuses a
+ * multi-VMA move (after unmapping the target, as 6.12 does before its
+ * EFAULT), MV_NONE when it behaves as 6.12 (other flags or sizes, a single
+ * VMA, 6.12's own checks of the first VMA). get_unmapped_area() refusing a
+ * piece's destination is not modelled: it cannot happen in the window.
+ */
+static int predict_multi(unsigned long a, unsigned long olen,
+			 unsigned long nlen, unsigned int flags,
+			 unsigned long t, long *err)
+{
+	unsigned long len = ALIGN_UP(olen, page), pos;
+	struct vma *v = find_vma(a);
+	int i, n;
+
+	mv_why = "6.12: flags, size or alignment";
+	if (flags != (MREMAP_MAYMOVE | MREMAP_FIXED) || !len ||
+	    len != ALIGN_UP(nlen, page) || (a & (page - 1)) ||
+	    (t & (page - 1)) || (a + len > t && t + len > a))
+		return MV_NONE;
+	/* vmas[] is current: a in a hole, or [a, a + len) in one VMA? */
+	mv_why = "6.12: hole at the start or one VMA";
+	if (!v || a + len <= v->end)
+		return MV_NONE;
+	n = read_spans(a, a + len);
+	/* 6.12's checks of the first VMA come first */
+	if (!n || spans[0].start > a || spans[0].end >= a + len)
+		return MV_NONE;
+	mv_why = "6.12: first VMA hugetlb or sealed";
+	if (spans[0].vf & (VF_HUGETLB | VF_SEALED))
+		return MV_NONE;
+	*err = -EFAULT;
+	for (i = 0, pos = a; i < n && pos < a + len; i++) {
+		mv_why = "refused: hole";
+		if (spans[i].start > pos)
+			return MV_REFUSE;
+		mv_why = "refused: hugetlb, uffd or special VMA";
+		if (spans[i].vf & (VF_HUGETLB | VF_UFFD | VF_SPECIAL))
+			return MV_REFUSE;
+		mv_why = "refused: sealed VMA";
+		if (spans[i].vf & VF_SEALED) {
+			*err = -EPERM;
+			return MV_REFUSE;
+		}
+		pos = spans[i].end;
+	}
+	mv_why = "refused: hole at the end";
+	return pos < a + len ? MV_REFUSE : MV_MOVE;
+}
+
+/*
+ * 6.12 failed a move the patched kernel makes, after unmapping the target:
+ * make it in userspace, one single-VMA move per piece, in address order,
+ * stopping at the first failure. Returns what the patched kernel's call
+ * returns: t on success, else the error of the first piece that failed.
+ */
+static long emulate_multi(unsigned long a, unsigned long len, unsigned long t)
+{
+	unsigned long s, e, pos = a, pa[MAX_VMAS], pe[MAX_VMAS];
+	int i, n = 0;
+	void *p;
+
+	read_maps();
+	for (i = 0; i < nvmas && pos < a + len; i++) {
+		if (vmas[i].end <= pos)
+			continue;
+		if (vmas[i].start > pos)
+			return -EFAULT;	/* the model was wrong: a hole */
+		s = pos;
+		e = vmas[i].end < a + len ? vmas[i].end : a + len;
+		pa[n] = s;
+		pe[n++] = e;
+		pos = e;
+	}
+	if (pos < a + len)
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		p = mremap((void *)pa[i], pe[i] - pa[i], pe[i] - pa[i],
+			   MREMAP_MAYMOVE | MREMAP_FIXED,
+			   (void *)(t + pa[i] - a));
+		if (p == MAP_FAILED)
+			return -errno;
+	}
+	return t - WIN_BASE;
+}
+
+/*
+ * Run mremap(), or what the patched kernel does with it: see the model
+ * above. Counts native and emulated multi-VMA moves, and same-size
+ * MREMAP_FIXED calls over several VMAs that the kernel accepted though the
+ * model said it would not.
+ */
+static void *do_mremap(unsigned long old, unsigned long olen,
+		       unsigned long nlen, unsigned int flags, unsigned long t)
+{
+	unsigned long len = ALIGN_UP(olen, page);
+	struct vma *v = find_vma(old);
+	int pred, several;
+	long err = 0, res;
+	void *p;
+
+	pred = predict_multi(old, olen, nlen, flags, t, &err);
+	several = (flags & MREMAP_FIXED) && len &&
+		  len == ALIGN_UP(nlen, page) && !(old & (page - 1)) &&
+		  (!v || old + len > v->end);
+	if (pred == MV_MOVE && emulate_all) {
+		/* -E: what 6.12 does */
+		munmap((void *)t, len);
+		p = MAP_FAILED;
+		errno = EFAULT;
+	} else {
+		p = mremap((void *)old, olen, nlen, flags, (void *)t);
+	}
+	if (p != MAP_FAILED) {
+		if (pred == MV_MOVE) {
+			mv->native++;
+		} else if (several) {
+			mv->unpredicted++;
+			if (!in_child && text)
+				emit("# multi-vma call accepted, model: %s\n",
+				     mv_why);
+		}
+		return p;
+	}
+	res = -errno;
+	if (pred == MV_REFUSE && err != -EFAULT) {
+		/* a refusal whose error differs from 6.12's EFAULT */
+		if (res == err) {
+			mv->native++;
+		} else if (res == -EFAULT) {
+			mv->emulated++;
+			errno = -err;
+		}
+	} else if (pred == MV_MOVE && res == -EFAULT) {
+		mv->emulated++;
+		res = emulate_multi(old, len, t);
+		if (!in_child && text)
+			emit("# multi-vma move emulated = %s\n", res_str(res));
+		if (res >= 0)
+			return (void *)t;
+		errno = -res;
+	}
+	return MAP_FAILED;
+}
+
+/* vmas[j] is followed by a hole (hole), or is hugetlb (!hole) */
+static int multi_mark(int j, int hole)
+{
+	if (hole)
+		return j + 1 < nvmas && vmas[j].end < vmas[j + 1].start;
+	return vmas[j].name_hash == hash_huge ||
+	       vmas[j].name_hash == hash_anon_huge;
+}
+
+/*
+ * A same-size MREMAP_MAYMOVE | MREMAP_FIXED call over a run of 2..8
+ * adjacent VMAs of the window: from inside the first or the last one at
+ * times, sometimes over a hole or a hugetlb mapping, sometimes with other
+ * flags or sizes that the patched kernel must treat as 6.12 does.
+ */
+static void gen_multi(unsigned long *ap, unsigned long *olenp,
+		      unsigned long *nlenp, unsigned int *flagsp)
+{
+	unsigned long a, e, np, len;
+	int i, j, k, n, r, small;
+
+	k = 2 + below(7);
+	r = below(100);
+	i = -1;
+	if (r < 24) {	/* over a hole (r < 12) or a hugetlb VMA, if any */
+		for (j = n = 0; j < nvmas; j++)
+			n += multi_mark(j, r < 12);
+		n = n ? below(n) + 1 : 0;
+		for (j = 0; j < nvmas && n; j++) {
+			n -= multi_mark(j, r < 12);
+			if (!n) {
+				i = j - below(k - 1);
+				if (i < 0)
+					i = 0;
+			}
+		}
+		j = i + k - 1;
+	}
+	if (i < 0) {	/* touching VMAs, from the first pair after n */
+		n = below(nvmas);
+		for (i = n; i + 1 < nvmas && vmas[i].end != vmas[i + 1].start;
+		     i++)
+			;
+		if (i + 1 >= nvmas)
+			i = n;
+		for (j = i + 1; j < i + k - 1 && j + 1 < nvmas &&
+		     vmas[j].end == vmas[j + 1].start; j++)
+			;
+	}
+	if (j >= nvmas)
+		j = nvmas - 1;
+	if (j == i)
+		i--;
+	/*
+	 * A short run (the middle VMAs 32 MiB at most, at most 2 MiB of the
+	 * first and the last) leaves room for a target that does not overlap.
+	 */
+	small = chance(60);
+	if (small)
+		while (j > i + 1 && vmas[j].start - vmas[i].end > (32UL << 20))
+			j--;
+	/* from inside the first, to inside the last at times */
+	a = vmas[i].start;
+	np = vma_pages(&vmas[i]);
+	if (chance(40) || (small && np > 512))
+		a = vmas[i].end - (1 + below(np < 512 ? np : 512)) * page;
+	e = vmas[j].end;
+	np = vma_pages(&vmas[j]);
+	if (chance(40) || (small && np > 512))
+		e = vmas[j].start + (1 + below(np < 512 ? np : 512)) * page;
+	/* past the end, over a hole if there is one */
+	if (chance(5))
+		e += (1 + below(16)) * page;
+	len = e - a;
+	if (chance(3))
+		a += 1 + below(page - 1);
+	clamp(&a, &len);
+	*ap = a;
+	*olenp = len;
+	*nlenp = len;
+	*flagsp = MREMAP_MAYMOVE | MREMAP_FIXED;
+	r = below(100);
+	if (r < 5) {
+		*nlenp = ALIGN_UP(len, page) - below(page);
+	} else if (r < 85) {
+		return;
+	} else if (r < 91) {
+		*flagsp |= MREMAP_DONTUNMAP;
+	} else if (r < 95) {
+		*nlenp = ALIGN_UP(len, page) + (1 + below(4)) * page;
+	} else {
+		/* shrinking: to the end of the first VMA at times */
+		np = ALIGN_UP(len, page) / page;
+		if (chance(50) && vmas[i].end > a && vmas[i].end - a < len)
+			*nlenp = vmas[i].end - a;
+		else if (np > 1)
+			*nlenp = (np - 1 - below(np - 1 < 16 ? np - 1 : 16)) *
+				 page;
+	}
+}
+
 static void op_mremap(void)
 {
 	unsigned long old, olen, nlen, t, lim;
@@ -1106,21 +1490,28 @@ static void op_mremap(void)
 	long res;
 	void *p;
 
-	gen_range(&old, &olen);
-	v = find_vma(old);
-	flags = gen_mremap_flags();
-	if (v && v->perms[3] == 's' && chance(15)) {
-		olen = 0;
-		flags |= chance(80) ? MREMAP_MAYMOVE : 0;
+	if (nvmas >= 2 && chance(8)) {
+		gen_multi(&old, &olen, &nlen, &flags);
+		t = gen_target(old, olen, nlen);
+		if (ALIGN_UP(nlen, page) > WIN_END - ALIGN_DOWN(t, page))
+			t = WIN_END - ALIGN_UP(nlen, page);
+	} else {
+		gen_range(&old, &olen);
+		v = find_vma(old);
+		flags = gen_mremap_flags();
+		if (v && v->perms[3] == 's' && chance(15)) {
+			olen = 0;
+			flags |= chance(80) ? MREMAP_MAYMOVE : 0;
+		}
+		nlen = gen_new_len(olen, flags);
+		t = gen_target(old, olen, nlen);
+		/* Never let a fixed target reach out of the window. */
+		lim = WIN_END - ALIGN_DOWN(t, page);
+		if (((flags & MREMAP_FIXED) || nlen <= WIN_SIZE) &&
+		    ALIGN_UP(nlen, page) > lim)
+			nlen = chance(50) ? lim : olen < lim ? olen : lim;
 	}
-	nlen = gen_new_len(olen, flags);
-	t = gen_target(old, olen, nlen);
-	/* Never let a fixed target reach out of the window. */
-	lim = WIN_END - ALIGN_DOWN(t, page);
-	if (((flags & MREMAP_FIXED) || nlen <= WIN_SIZE) &&
-	    ALIGN_UP(nlen, page) > lim)
-		nlen = chance(50) ? lim : olen < lim ? olen : lim;
-	p = mremap((void *)old, olen, nlen, flags, (void *)t);
+	p = do_mremap(old, olen, nlen, flags, t);
 	res = mapres(p);
 	if (p != MAP_FAILED && ((unsigned long)p < WIN_BASE ||
 				(unsigned long)p >= WIN_END)) {
@@ -1224,6 +1615,12 @@ static void child_main(u64 seed, int fd)
 	in_child = 1;
 	text = 1;
 	child_len = 0;
+	/* the parent's /proc/self files show the parent's mappings */
+	close(maps_fd);
+	close(smaps_fd);
+	maps_fd = open("/proc/self/maps", O_RDONLY);
+	smaps_fd = open("/proc/self/smaps", O_RDONLY);
+	read_maps();
 	seed_rng(seed);
 	for (i = 0; i < CHILD_OPS; i++) {
 		switch (below(6)) {
@@ -1450,7 +1847,12 @@ static int setup(void)
 	unlink(path);
 	hash_shm = fnv_name("/memfd:dt-shm (deleted)");
 	hash_huge = fnv_name("/memfd:dt-huge (deleted)");
+	hash_anon_huge = fnv_name("/anon_hugepage (deleted)");
 	hash_file = fnv_name("/tmp/mremap-difftest.file (deleted)");
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED)
+		mv = p;
 	have_hugetlb = hugepages_free() > 0;
 	if (have_hugetlb)
 		hugefd = make_fd("dt-huge", MFD_HUGETLB, HFILE_SIZE);
@@ -1480,7 +1882,7 @@ busy:
 static void usage(const char *me)
 {
 	fprintf(stderr, "usage: %s [-s SEED] [-n OPS] [-v FROM -t TO] "
-		"[-P STEP] [-q] [-T]\n", me);
+		"[-P STEP] [-q] [-T] [-E]\n", me);
 	exit(2);
 }
 
@@ -1499,7 +1901,7 @@ int main(int argc, char **argv)
 		execv("/proc/self/exe", argv);
 	}
 
-	while ((opt = getopt(argc, argv, "s:n:v:t:P:qT")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:v:t:P:qTE")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
@@ -1521,6 +1923,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			timing = 1;
+			break;
+		case 'E':
+			emulate_all = 1;
 			break;
 		default:
 			usage(argv[0]);
@@ -1583,6 +1988,9 @@ int main(int argc, char **argv)
 		printf("# time total %.2fs, %.0f ops/s, %lu read faults\n",
 		       all, nops / all, n_faults);
 	}
+	printf("difftest: seed %llu multi-vma native %lu emulated %lu "
+	       "unpredicted %lu\n", (unsigned long long)seed, mv->native,
+	       mv->emulated, mv->unpredicted);
 	printf("difftest: seed %llu ops %llu digest %016llx\n",
 	       (unsigned long long)seed, (unsigned long long)nops,
 	       (unsigned long long)total);

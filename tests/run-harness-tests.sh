@@ -65,6 +65,35 @@ out=$("$S/compare-difftest.sh" "$d/base.log" "$d/truncated.log" 2>&1)
 [ $? = 1 ] && grep -q 'no final digest' <<<"$out"
 result difftest-truncated $? "$out"
 
+# The multi-VMA counters (a line before the final digest): the base kernel
+# emulates, the patched one moves natively, neither accepts unpredicted calls.
+mvlog() { # LOG NATIVE EMULATED UNPREDICTED
+	sed "/ops 3000 digest/i difftest: seed 7 multi-vma native $2 emulated $3 unpredicted $4\r" "$d/base.log" >"$1"
+}
+mvlog "$tmp/mv-base" 0 5 0
+mvlog "$tmp/mv-patched" 5 0 0
+out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-patched" 2>&1)
+[ $? = 0 ] && grep -q '5 native on patched, 5 emulated on base' <<<"$out"
+result difftest-multivma-ok $? "$out"
+mvlog "$tmp/mv-bad" 3 2 0
+out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-bad" 2>&1)
+[ $? = 1 ] && grep -q 'model check failed: the patched kernel refused 2 move(s)' <<<"$out"
+result difftest-multivma-patched-emulated $? "$out"
+out=$("$S/compare-difftest.sh" "$tmp/mv-patched" "$tmp/mv-patched" 2>&1)
+[ $? = 1 ] && grep -q 'model check failed: the base kernel made 5 multi-VMA move(s)' <<<"$out"
+result difftest-multivma-base-native $? "$out"
+mvlog "$tmp/mv-bad" 5 0 1
+out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-bad" 2>&1)
+[ $? = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] &&
+	grep -q 'patched accepted 1 multi-VMA call(s) that the model refuses (seed 7)' <<<"$out"
+result difftest-multivma-unpredicted $? "$out"
+# A divergence is still named, last line the digests (check.sh records it).
+sed "/ops 3000 digest/i difftest: seed 7 multi-vma native 0 emulated 0 unpredicted 2" "$d/diverged.log" >"$tmp/mv-div"
+out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-div" 2>&1)
+[ $? = 1 ] && grep -q 'first divergence in chunk 2 (steps 2000-3000), seed 7' <<<"$out" &&
+	grep -q 'patched accepted 2 multi-VMA' <<<"$out" && tail -n 1 <<<"$out" | grep -q '^difftest: base digest'
+result difftest-multivma-divergence $? "$out"
+
 # Plan expansion per arch.
 printf 'run a 1 a\n@x86_64 run b 1 b\n@arm64 run c 1 c\n' >"$tmp/p"
 [ "$("$S/expand-plan.sh" "$tmp/p" x86_64 | paste -sd,)" = "run a 1 a,run b 1 b" ] &&
