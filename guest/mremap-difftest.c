@@ -62,7 +62,7 @@
  *
  * Multi-VMA moves. The patched kernel moves a range that spans several VMAs
  * with one same-size MREMAP_MAYMOVE | MREMAP_FIXED call, which 6.12 fails
- * with EFAULT after unmapping the target (build/multi-vma-spec.md). The
+ * with EFAULT after unmapping the target (patch 0012 and the README). The
  * tester models it, so that both kernels record the same: before such a
  * call over more than one VMA it reads /proc/self/smaps and predicts a move
  * when the flags are exactly MAYMOVE | FIXED, the page-aligned lengths are
@@ -512,6 +512,24 @@ static void record_status(void)
 		     val[2]);
 }
 
+/*
+ * Does the smaps line at p start a VMA ("start-end perms ...")? Then its
+ * start and end are in *s and *e.
+ */
+static int smaps_vma_line(const char *p, unsigned long *s, unsigned long *e)
+{
+	const char *q = p;
+
+	if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+		return 0;
+	*s = hex(&q);
+	if (*q != '-')
+		return 0;
+	q++;
+	*e = hex(&q);
+	return 1;
+}
+
 /* VmFlags and THPeligible of the window's mappings, from smaps. */
 static void record_smaps(void)
 {
@@ -525,14 +543,7 @@ static void record_smaps(void)
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) {
-			const char *q = p;
-
-			s = hex(&q);
-			if (*q != '-')
-				continue;
-			q++;
-			e = hex(&q);
+		if (smaps_vma_line(p, &s, &e)) {
 			in = e > WIN_BASE && s < WIN_END;
 			continue;
 		}
@@ -1209,14 +1220,7 @@ static int read_spans(unsigned long lo, unsigned long hi)
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')) {
-			const char *q = p;
-
-			s = hex(&q);
-			if (*q != '-')
-				continue;
-			q++;
-			e = hex(&q);
+		if (smaps_vma_line(p, &s, &e)) {
 			in = e > lo && s < hi && n < MAX_VMAS;
 			if (in) {
 				spans[n].start = s;
@@ -1236,7 +1240,7 @@ static const char *mv_why;	/* why not MV_MOVE, for -v notes */
 
 /*
  * What the patched kernel does with mremap(a, olen, nlen, flags, t) where
- * 6.12 fails (build/multi-vma-spec.md): MV_MOVE when it moves the VMAs of
+ * 6.12 fails (patch 0012, README): MV_MOVE when it moves the VMAs of
  * [a, a + len) piece by piece, MV_REFUSE with *err when it refuses a
  * multi-VMA move (after unmapping the target, as 6.12 does before its
  * EFAULT), MV_NONE when it behaves as 6.12 (other flags or sizes, a single
