@@ -6,6 +6,8 @@
 #   make shell          boot the kernel into a shell with the tests on PATH
 #   make bench          mremap benchmark, base against patched kernel, under
 #                       QEMU -icount and plain TCG (BENCH_ARCHES=x86_64 arm64)
+#   make profile        instructions per mremap() call by kernel function,
+#                       base against patched (CASE=move-2-pages, ARCH)
 #   make tree / export  (re)create build/linux from base + series / write the
 #                       series back to patches/
 # Variables: ARCH=x86_64|arm64, VARIANT=patched|base, BASE_VERSION=<deb version>
@@ -44,10 +46,10 @@ SELFTESTS        := mremap_test mremap_dontunmap hugepage-mremap mseal_test \
 SELFTESTS_x86_64 := $(SELFTESTS) soft-dirty
 SELFTESTS_arm64  := $(SELFTESTS)
 
-.PHONY: all run check bench shell deps base tree export kernel guest help print-selftests
+.PHONY: all run check bench profile shell deps base tree export kernel guest help print-selftests
 all: help
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@sed -n '2,14s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(S)/install-deps.sh
@@ -97,6 +99,10 @@ check:
 BENCH_ARCHES ?= x86_64 arm64
 bench: deps $(TREE)/.git
 	@$(S)/bench.sh $(BENCH_ARCHES)
+
+CASE ?= move-2-pages
+profile: deps $(TREE)/.git
+	@$(S)/profile.sh $(ARCH) $(CASE)
 
 print-selftests:
 	@echo $(SELFTESTS_$(ARCH))

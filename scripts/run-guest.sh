@@ -3,6 +3,7 @@
 # the console to LOG. TCG unless a working KVM is there (ACCEL= overrides);
 # ICOUNT=1 runs single-threaded TCG with -icount shift=0 for repeatable
 # guest timings. MODE=shell gives an interactive console instead of a log.
+# PLUGIN="lib.so,args" loads a QEMU TCG plugin (make profile).
 # Usage: run-guest.sh ARCH KERNEL INITRAMFS PLAN LOG [TIMEOUT_SECONDS]
 set -euo pipefail
 
@@ -36,6 +37,7 @@ elif [ -z "$accel" ]; then
 else
 	extra=()
 fi
+[ -n "${PLUGIN:-}" ] && extra+=(-plugin "$PLUGIN")
 
 case $arch in
 x86_64)

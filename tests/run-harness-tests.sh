@@ -35,6 +35,16 @@ for log in "$here"/console/*.log; do
 	fi
 done
 
+# make profile's table: per-call figures, the total, and a missing entry point.
+printf 'a 100 10\n__x64_sys_mremap 70 10\nb 50 5\n' >"$tmp/pb"
+printf 'a 130 10\n__x64_sys_mremap 70 10\nc 20 2\n' >"$tmp/pp"
+out=$("$S/profile-table.sh" __x64_sys_mremap "$tmp/pb" "$tmp/pp" 2>&1)
+[ "$(awk '{ print $1, $NF }' <<<"$out" | tail -n 4 | tr '\n' ' ')" = "b -5.0 c +2.0 a +3.0 total +0.0 " ]
+result profile-table $? "$out"
+out=$("$S/profile-table.sh" __arm64_sys_mremap "$tmp/pb" "$tmp/pp" 2>&1)
+[ $? != 0 ] && grep -q "__arm64_sys_mremap did not run on both kernels" <<<"$out"
+result profile-table-no-entry $? "$out"
+
 # Summary: closing line and exit status.
 printf 'PASS a\nSKIP b\n' >"$tmp/s1"
 printf 'PASS a\nFAIL b why\n' >"$tmp/s2"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Compare two insn-count plugin outputs ("function instructions entries"):
+# per call of ENTRY (the syscall), the instructions each function executed
+# on the base and the patched kernel, for the functions where they differ by
+# at least half an instruction, and the total over all functions.
+# Usage: profile-table.sh ENTRY BASE PATCHED
+set -euo pipefail
+entry=${1:?usage: profile-table.sh ENTRY BASE PATCHED}
+base=${2:?}
+patched=${3:?}
+calls() { awk -v e="$entry" '$1 == e { print $3 }' "$1"; }
+nb=$(calls "$base")
+np=$(calls "$patched")
+[ -n "$nb" ] && [ -n "$np" ] && [ "$nb" -gt 0 ] && [ "$np" -gt 0 ] ||
+	{ echo "profile-table: $entry did not run on both kernels" >&2; exit 1; }
+echo "per call of $entry ($nb calls on base, $np on patched)"
+awk -v nb="$nb" -v np="$np" '
+	FNR == 1 { k++ }
+	{ v[$1, k] = $2; seen[$1] = 1 }
+	END {
+		for (f in seen) {
+			b = v[f, 1] / nb; p = v[f, 2] / np; tb += b; tp += p
+			if (p - b >= 0.5 || b - p >= 0.5)
+				printf "0 %+f %-40s %10.1f %10.1f %+8.1f\n", p - b, f, b, p, p - b
+		}
+		printf "1 0 %-40s %10.1f %10.1f %+8.1f\n", "total", tb, tp, tp - tb
+	}' "$base" "$patched" | sort -k1,1n -k2,2g | cut -d' ' -f3- |
+	{ printf "%-40s %10s %10s %8s\n" function base patched diff; cat; }
