@@ -2,7 +2,8 @@
 # Compare two insn-count plugin outputs ("function instructions entries"):
 # per call of ENTRY (the syscall), the instructions each function executed
 # on the base and the patched kernel, for the functions where they differ by
-# at least half an instruction, and the total over all functions.
+# at least half an instruction, and the whole run (boot and setup included,
+# so only its difference means anything).
 # Usage: profile-table.sh ENTRY BASE PATCHED
 set -euo pipefail
 entry=${1:?usage: profile-table.sh ENTRY BASE PATCHED}
@@ -23,6 +24,6 @@ awk -v nb="$nb" -v np="$np" '
 			if (p - b >= 0.5 || b - p >= 0.5)
 				printf "0 %+f %-40s %10.1f %10.1f %+8.1f\n", p - b, f, b, p, p - b
 		}
-		printf "1 0 %-40s %10.1f %10.1f %+8.1f\n", "total", tb, tp, tp - tb
+		printf "1 0 %-40s %10.1f %10.1f %+8.1f\n", "whole-run", tb, tp, tp - tb
 	}' "$base" "$patched" | sort -k1,1n -k2,2g | cut -d' ' -f3- |
 	{ printf "%-40s %10s %10s %8s\n" function base patched diff; cat; }

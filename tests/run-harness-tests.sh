@@ -39,7 +39,7 @@ done
 printf 'a 100 10\n__x64_sys_mremap 70 10\nb 50 5\n' >"$tmp/pb"
 printf 'a 130 10\n__x64_sys_mremap 70 10\nc 20 2\n' >"$tmp/pp"
 out=$("$S/profile-table.sh" __x64_sys_mremap "$tmp/pb" "$tmp/pp" 2>&1)
-[ "$(awk '{ print $1, $NF }' <<<"$out" | tail -n 4 | tr '\n' ' ')" = "b -5.0 c +2.0 a +3.0 total +0.0 " ]
+[ "$(awk '{ print $1, $NF }' <<<"$out" | tail -n 4 | tr '\n' ' ')" = "b -5.0 c +2.0 a +3.0 whole-run +0.0 " ]
 result profile-table $? "$out"
 out=$("$S/profile-table.sh" __arm64_sys_mremap "$tmp/pb" "$tmp/pp" 2>&1)
 [ $? != 0 ] && grep -q "__arm64_sys_mremap did not run on both kernels" <<<"$out"
