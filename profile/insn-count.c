@@ -11,6 +11,7 @@
  * Declares the few plugin API functions it uses itself: Debian's QEMU has
  * plugin support but ships no qemu-plugin.h (API version 1, QEMU 7.2).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -99,8 +100,10 @@ static void write_counts(qemu_plugin_id_t id, void *userdata)
 	FILE *f = fopen(out_path, "w");
 	size_t s;
 
-	if (!f)
+	if (!f) {
+		fprintf(stderr, "insn-count: %s: %s\n", out_path, strerror(errno));
 		return;
+	}
 	for (s = 0; s + 1 < nr_syms; s++) {
 		uint64_t a, total = 0;
 
@@ -126,13 +129,20 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 		else if (!strncmp(argv[i], "out=", 4))
 			out_path = argv[i] + 4;
 	}
-	if (!map || !out_path || load_map(map)) {
+	if (!map || !out_path) {
 		fprintf(stderr, "insn-count: needs map=System.map and out=FILE\n");
 		return -1;
 	}
-	counts = calloc(text_hi - text_lo, sizeof(*counts));
-	if (!counts)
+	if (load_map(map)) {
+		fprintf(stderr, "insn-count: %s: no kernel text symbols read\n", map);
 		return -1;
+	}
+	/* The last symbol (an end marker) gets no range and is not counted. */
+	counts = calloc(text_hi - text_lo, sizeof(*counts));
+	if (!counts) {
+		fprintf(stderr, "insn-count: out of memory\n");
+		return -1;
+	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, write_counts, NULL);
 	return 0;

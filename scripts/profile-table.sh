@@ -6,18 +6,23 @@
 # so only its difference means anything).
 # Usage: profile-table.sh ENTRY BASE PATCHED
 set -euo pipefail
-entry=${1:?usage: profile-table.sh ENTRY BASE PATCHED}
-base=${2:?}
-patched=${3:?}
-calls() { awk -v e="$entry" '$1 == e { print $3 }' "$1"; }
+usage="usage: profile-table.sh ENTRY BASE PATCHED"
+entry=${1:?$usage}
+base=${2:?$usage}
+patched=${3:?$usage}
+for f in "$base" "$patched"; do
+	[ -r "$f" ] || { echo "profile-table: cannot read $f" >&2; exit 1; }
+done
+# Static functions of the same name are summed, as they were counted.
+calls() { awk -v e="$entry" '$1 == e { n += $3 } END { print n + 0 }' "$1"; }
 nb=$(calls "$base")
 np=$(calls "$patched")
-[ -n "$nb" ] && [ -n "$np" ] && [ "$nb" -gt 0 ] && [ "$np" -gt 0 ] ||
+[ "$nb" -gt 0 ] && [ "$np" -gt 0 ] ||
 	{ echo "profile-table: $entry did not run on both kernels" >&2; exit 1; }
 echo "per call of $entry ($nb calls on base, $np on patched)"
 awk -v nb="$nb" -v np="$np" '
 	FNR == 1 { k++ }
-	{ v[$1, k] = $2; seen[$1] = 1 }
+	{ v[$1, k] += $2; seen[$1] = 1 }
 	END {
 		for (f in seen) {
 			b = v[f, 1] / nb; p = v[f, 2] / np; tb += b; tp += p

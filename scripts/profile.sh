@@ -44,7 +44,8 @@ for variant in base patched; do
 		{ echo "$me: $arch/$variant kernel did not build (see $out/build-$variant.log)" >&2; exit 1; }
 	PLUGIN="$out/insn-count.so,map=$src/out-$arch-bench/System.map,out=$out/$variant.txt" \
 		ICOUNT=1 "$S/run-plan.sh" "$arch" "$variant" "$img" "$B/guest/$arch" \
-		"$out/profile.plan" "$out" "$out/results.txt" >/dev/null
+		"$out/profile.plan" "$out" "$out/results.txt" >/dev/null ||
+		{ echo "$me: the $variant guest run failed (see $out/$arch-$variant.log)" >&2; exit 1; }
 	[ -s "$out/$variant.txt" ] ||
 		{ echo "$me: no counts from the $variant guest (see $out/$arch-$variant.log)" >&2; exit 1; }
 done
