@@ -19,10 +19,7 @@ for mode in "$@"; do
 	done
 done
 
-# The guest's last clocksource switch says what it timed with.
-clock_is_jiffies() {
-	tr -d '\r' <"$1" | grep -a 'Switched to clocksource' | tail -n 1 | grep -q 'jiffies$'
-}
+clock_is_jiffies() { "$(dirname "$0")/guest-clock-is-jiffies.sh" "$1"; }
 
 for spec in "${files[@]}"; do
 	IFS=: read -r mode variant f <<<"$spec"

@@ -47,8 +47,7 @@ for arch in "$@"; do
 					"${img[$variant]}" "$B/guest/$arch" "$top/plans/bench.plan" \
 					"$out" "$R" || rc=1
 				log=$out/$arch-$variant-$mode.log
-				tr -d '\r' <"$log" | grep -a 'Switched to clocksource' |
-					tail -n 1 | grep -q 'jiffies$' || break
+				"$S/guest-clock-is-jiffies.sh" "$log" || break
 				[ $try = 3 ] && { echo "bench: $arch/$variant/$mode: guest clock still jiffies after 3 boots, its figures are n/a"; break; }
 				mv "$log" "${log%.log}.try$try.log"
 				echo "bench: $arch/$variant/$mode: guest clock is jiffies, booting again (log kept as ${log%.log}.try$try.log)"

@@ -45,6 +45,13 @@ out=$("$S/profile-table.sh" __arm64_sys_mremap "$tmp/pb" "$tmp/pp" 2>&1)
 [ $? != 0 ] && grep -q "__arm64_sys_mremap did not run on both kernels" <<<"$out"
 result profile-table-no-entry $? "$out"
 
+# A guest clock judged by its last clocksource switch (jiffies, then tsc: fine).
+printf 'clocksource: Switched to clocksource refined-jiffies\r\n' >"$tmp/j1"
+cp "$tmp/j1" "$tmp/j2"
+printf 'clocksource: Switched to clocksource tsc\r\n' >>"$tmp/j2"
+"$S/guest-clock-is-jiffies.sh" "$tmp/j1" && ! "$S/guest-clock-is-jiffies.sh" "$tmp/j2"
+result guest-clock-jiffies $?
+
 # Summary: closing line and exit status.
 printf 'PASS a\nSKIP b\n' >"$tmp/s1"
 printf 'PASS a\nFAIL b why\n' >"$tmp/s2"
