@@ -13,6 +13,8 @@
  *   kunit SUITE               for the host: the KUnit suite that must have
  *                             passed at boot (ignored here)
  *   memory SIZE               for the host: the guest's RAM (ignored here)
+ *   xfail TEST CASE           for the host: a case of TEST that must fail
+ *   noskip TEST               for the host: TEST may skip no case
  *
  * Results are reported as
  *   harness: begin NAME
@@ -187,7 +189,9 @@ static void run_plan(FILE *plan)
 		} else if (!strcmp(argv[0], "shell")) {
 			shell = 1;
 		} else if (!strcmp(argv[0], "kunit") ||
-			   !strcmp(argv[0], "memory")) {
+			   !strcmp(argv[0], "memory") ||
+			   !strcmp(argv[0], "xfail") ||
+			   !strcmp(argv[0], "noskip")) {
 			continue;	/* read by the host's scripts */
 		} else {
 			say("bad plan line starting '%s'", argv[0]);

@@ -4,6 +4,8 @@
 # static, against SRC's exported uapi headers, and pack them into
 # OUT/initramfs.cpio. The selftests come from SRC's
 # tools/testing/selftests/mm, so the series' own tests are included.
+# ML_SRC= names a mainline tree whose mremap selftests are added too, as
+# ml-<test> (scripts/build-mainline-selftests.sh).
 # Usage: build-guest.sh SRC ARCH OUT [selftest...]
 set -euo pipefail
 
@@ -30,7 +32,7 @@ cflags=(-static -O2 -Wall -isystem "$hdr")
 
 "$cc" "${cflags[@]}" -o "$out/bin/init" "$here/guest/init.c"
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-demo" "$here/guest/mremap-demo.c"
-"$cc" "${cflags[@]}" -o "$out/bin/mremap-difftest" "$here/guest/mremap-difftest.c"
+"$cc" "${cflags[@]}" -o "$out/bin/mremap-difftest" "$here"/guest/difftest/*.c
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-bench" "$here/guest/mremap-bench.c"
 
 if [ $# -gt 0 ]; then
@@ -46,9 +48,22 @@ if [ $# -gt 0 ]; then
 	fi
 fi
 
-# A shell for 'make shell': BUSYBOX= names a static busybox for the arch.
+if [ -n "${ML_SRC:-}" ]; then
+	"$here/scripts/build-mainline-selftests.sh" "$ML_SRC" "$arch" "$hdr" "$out/bin"
+fi
+
+# A shell for 'make shell' and the tools run_vmtests.sh uses: BUSYBOX=
+# names a static busybox for the arch; BASH= a static bash, which
+# run_vmtests.sh needs (it is copied from SRC with a wrapper that runs it
+# from /bin, where the tests are: /bin/run-vmtests).
 busybox=${BUSYBOX:-}
 [ -z "$busybox" ] || [ -x "$busybox" ] || { echo "$me: BUSYBOX=$busybox is not executable" >&2; exit 1; }
+bash_bin=${BASH_STATIC:-}
+[ -z "$bash_bin" ] || [ -x "$bash_bin" ] || { echo "$me: BASH_STATIC=$bash_bin is not executable" >&2; exit 1; }
+if [ -n "$bash_bin" ]; then
+	install -m 0755 "$src/tools/testing/selftests/mm/run_vmtests.sh" "$out/bin/run_vmtests.sh"
+	install -m 0755 "$here/guest/run-vmtests" "$out/bin/run-vmtests"
+fi
 
 gen=$out/gen_init_cpio
 [ -x "$gen" ] || gcc -O2 -o "$gen" "$src/usr/gen_init_cpio.c"
@@ -64,10 +79,12 @@ gen=$out/gen_init_cpio
 	done
 	if [ -n "$busybox" ]; then
 		echo "file /bin/busybox $busybox 0755 0 0"
-		for a in sh ls cat grep setsid mount free ps dmesg; do
+		for a in sh ls cat grep setsid mount free ps dmesg \
+			 sed tr nproc uname sleep tee head tail wc cut env; do
 			echo "slink /bin/$a busybox 0777 0 0"
 		done
 	fi
+	[ -z "$bash_bin" ] || echo "file /bin/bash $bash_bin 0755 0 0"
 } >"$out/initramfs.list"
 "$gen" "$out/initramfs.list" >"$out/initramfs.cpio"
 echo "$out/initramfs.cpio"

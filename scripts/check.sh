@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# make check: every test of the series, base and patched, on both arches.
+# make check: every test of the series, on both arches, on three kernels:
+# the patched 6.12 kernel, the base 6.12 kernel it must equal outside its
+# deliberate changes, and mainline (7.3) whose mremap() it must equal.
 # Each stage appends "PASS|FAIL|SKIP name detail" lines to the results file;
 # the run ends with summarize.sh's "N passed, N failed" and its exit status.
 set -uo pipefail
@@ -9,11 +11,17 @@ cd "$top"
 S=$top/scripts
 B=$top/build
 ver=${BASE_VERSION:-6.12.117-1~deb12u1}
+mlver=${MAINLINE_VERSION:-7.3.4-1~bpo13+1}
+mlsuite=${MAINLINE_SUITE:-trixie-backports}
 tree=$B/linux
 basetree=$B/base
+mltree=$B/linux-7.3
+mlbase=$B/base-7.3
 out=$B/check
 R=$out/results.txt
 arches=${ARCHES:-x86_64 arm64}
+# The arches whose patched kernel is compared with mainline's, run for run.
+cross_arches=${CROSS_ARCHES:-x86_64 arm64}
 t0=$(date +%s)
 
 rm -rf "$out"
@@ -27,16 +35,23 @@ finish() {
 	exit $?
 }
 record() { echo "$1" | tee -a "$R"; }
+npatches() { grep -cv '^\s*\(#\|$\)' "$1/series" || true; }
 
 stage "harness self-tests"
 "$top/tests/run-harness-tests.sh" "$R"
 
-stage "dependencies and work tree"
+stage "dependencies and work trees"
 "$S/install-deps.sh" || { record "FAIL setup:deps see the message above"; finish; }
-src=$("$S/fetch-base.sh" "$ver" "$B/cache") || { record "FAIL setup:base linux-source-6.12=$ver unavailable"; finish; }
+src=$("$S/fetch-source.sh" linux-source-6.12 "$ver" "$B/cache") ||
+	{ record "FAIL setup:base linux-source-6.12=$ver unavailable (see above)"; finish; }
+mlsrc=$("$S/fetch-source.sh" linux-source-7.3 "$mlver" "$B/cache" "$mlsuite") ||
+	{ record "FAIL setup:mainline linux-source-7.3=$mlver unavailable (see above)"; finish; }
 "$S/make-tree.sh" "$src" "$tree" "$basetree" "$top/patches" ||
-	{ record "FAIL setup:tree the series does not apply (see above)"; finish; }
-record "PASS setup:tree (base $ver + $(grep -cv '^\s*\(#\|$\)' patches/series) patch(es))"
+	{ record "FAIL setup:tree the 6.12 series does not apply (see above)"; finish; }
+record "PASS setup:tree (base $ver + $(npatches patches) patch(es))"
+"$S/make-tree.sh" "$mlsrc" "$mltree" "$mlbase" "$top/patches-7.3" ||
+	{ record "FAIL setup:tree-7.3 the 7.3 series does not apply (see above)"; finish; }
+record "PASS setup:tree-7.3 (mainline $mlver + $(npatches patches-7.3) patch(es))"
 
 stage "checkpatch --strict"
 "$S/check-patches.sh" "$tree" "$top/patches" "$R"
@@ -44,17 +59,19 @@ stage "checkpatch --strict"
 stage "every prefix of the series compiles (x86_64)"
 "$S/check-prefixes.sh" "$tree" "$B/prefix" "$top/configs" "$R"
 
+# variant -> source tree of its kernel
+declare -A ksrc=([patched]=$tree [base]=$basetree [mainline]=$mlbase)
 declare -A built
 for arch in $arches; do
-	for variant in patched base; do
-		[ $variant = patched ] && ksrc=$tree || ksrc=$basetree
+	for variant in patched base mainline; do
 		stage "build $arch/$variant kernel"
-		if img=$("$S/build-kernel.sh" "$ksrc" "$arch" "$top/configs" 2>"$out/build-$arch-$variant.log"); then
+		log=$out/build-$arch-$variant.log
+		if img=$("$S/build-kernel.sh" "${ksrc[$variant]}" "$arch" "$top/configs" 2>"$log"); then
 			record "PASS build:$arch/$variant"
 			built[$arch-$variant]=$img
 		else
-			record "FAIL build:$arch/$variant $(grep -m1 -E 'error|Error' "$out/build-$arch-$variant.log")"
-			sed 's/^/    /' "$out/build-$arch-$variant.log" | tail -n 15
+			record "FAIL build:$arch/$variant $(grep -m1 -E 'error|Error' "$log")"
+			sed 's/^/    /' "$log" | tail -n 15
 		fi
 	done
 done
@@ -65,36 +82,44 @@ stage "sparse and W=1 against base (x86_64)"
 for arch in $arches; do
 	stage "guest userspace for $arch"
 	[ -n "${built[$arch-patched]:-}" ] || { record "FAIL guest:$arch no patched kernel headers"; continue; }
-	if ! bb=$("$S/fetch-busybox.sh" "$arch" "$B/cache/busybox-$arch") ||
-	   ! BUSYBOX=$bb "$S/build-guest.sh" "$tree" "$arch" "$B/guest/$arch" \
+	if ! bb=$("$S/fetch-static-bin.sh" "$arch" "$B/cache/static-$arch" busybox) ||
+	   ! bash_bin=$("$S/fetch-static-bin.sh" "$arch" "$B/cache/static-$arch" bash) ||
+	   ! BUSYBOX=$bb BASH_STATIC=$bash_bin ML_SRC=$mlbase \
+		"$S/build-guest.sh" "$tree" "$arch" "$B/guest/$arch" \
 		$(make -s --no-print-directory -f Makefile print-selftests ARCH="$arch") >/dev/null; then
 		record "FAIL guest:$arch userspace did not build"
 		continue
 	fi
-	for variant in patched base; do
+	for variant in patched base mainline; do
 		[ -n "${built[$arch-$variant]:-}" ] || continue
-		stage "$arch/$variant guest: plans/check.plan"
+		plan=$top/plans/check.plan
+		[ $variant = mainline ] && plan=$top/plans/mainline.plan
+		stage "$arch/$variant guest: plans/$(basename "$plan")"
 		"$S/run-plan.sh" "$arch" "$variant" "${built[$arch-$variant]}" "$B/guest/$arch" \
-			"$top/plans/check.plan" "$out" "$R"
+			"$plan" "$out" "$R"
 	done
-	if [ $arch = x86_64 ] && [ -n "${built[$arch-patched]:-}" ]; then
-		stage "$arch/patched guest: plans/full-validation.plan"
-		RUN_TAG=full "$S/run-plan.sh" "$arch" patched "${built[$arch-patched]}" \
-			"$B/guest/$arch" "$top/plans/full-validation.plan" "$out" "$R"
-	fi
-	[ -n "${built[$arch-base]:-}" ] || continue
-	stage "$arch: differential tester, base against patched"
-	if cmp=$("$S/compare-difftest.sh" "$out/$arch-base.log" "$out/$arch-patched.log" 2>&1); then
-		record "PASS difftest:$arch $(tail -n 1 <<<"$cmp")"
-	else
-		record "FAIL difftest:$arch $(tail -n 1 <<<"$cmp")"
-		# "first divergence in chunk K (steps A-B), seed S: ..."
-		if [[ $cmp =~ steps\ ([0-9]+)-([0-9]+)\),\ seed\ ([0-9]+) ]]; then
-			"$S/difftest-replay.sh" "$arch" "${built[$arch-base]}" "${built[$arch-patched]}" \
-				"$B/guest/$arch" "${BASH_REMATCH[3]}" "${BASH_REMATCH[1]}" \
-				"${BASH_REMATCH[2]}" "$out/replay-$arch"
+	for other in base mainline; do
+		[ -n "${built[$arch-$other]:-}" ] && [ -n "${built[$arch-patched]:-}" ] || continue
+		if [ $other = mainline ]; then
+			[[ " $cross_arches " == *" $arch "* ]] || continue
+			stage "$arch: differential tester, mainline against patched"
+			name=difftest-mainline
+		else
+			stage "$arch: differential tester, base against patched"
+			name=difftest
 		fi
-	fi
+		if cmp=$("$S/compare-difftest.sh" "$out/$arch-$other.log" "$out/$arch-patched.log" 2>&1); then
+			record "PASS $name:$arch $(tail -n 1 <<<"$cmp")"
+		else
+			record "FAIL $name:$arch $(tail -n 1 <<<"$cmp")"
+			# "first divergence in chunk K (steps A-B), seed S: ..."
+			if [[ $cmp =~ steps\ ([0-9]+)-([0-9]+)\),\ seed\ ([0-9]+) ]]; then
+				"$S/difftest-replay.sh" "$arch" "${built[$arch-$other]}" "${built[$arch-patched]}" \
+					"$B/guest/$arch" "${BASH_REMATCH[3]}" "${BASH_REMATCH[1]}" \
+					"${BASH_REMATCH[2]}" "$out/replay-$arch-$other"
+			fi
+		fi
+	done
 done
 
 finish

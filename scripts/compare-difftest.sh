@@ -1,118 +1,181 @@
 #!/usr/bin/env bash
-# Compare the mremap-difftest digests (guest/mremap-difftest.c) of two guest
-# console logs, a base and a patched kernel run of the same plan. Chunks are
-# compared in order; a log may hold several runs (seeds). On the first chunk
-# whose digest differs, print the steps to rerun with -v A -t B on both
-# kernels (then diff the records) and exit 1. Exit 0 when all chunks and
-# final digests match. Exit 1 as well if a log has no digests, a run lacks
-# its final line (crash, timeout), or the logs are of different runs.
-# The tester models the patched kernel's multi-VMA mremap() moves and
-# emulates them on a kernel that refuses them (the base), so the digests
-# agree; its "multi-vma native N emulated M unpredicted U" lines must show
-# no emulated move on the patched kernel, no native one on the base kernel,
-# and no call that the model did not predict on either (exit 1 otherwise,
-# with one line saying which). Logs without these lines are not checked.
-# Usage: compare-difftest.sh BASE_LOG PATCHED_LOG
+# Compare the mremap-difftest digests (guest/difftest/) of two guest console
+# logs of the same plan on two kernels. Chunks are compared in order; a log
+# may hold several runs (seeds). On the first chunk whose digest differs,
+# print the steps to rerun with -v A -t B on both kernels (then diff the
+# records; scripts/difftest-replay.sh does it) and exit 1. Exit 0 when all
+# chunks and final digests match. Exit 1 as well if a log has no digests, a
+# run lacks its final line (crash, timeout), or the logs are of different
+# runs (seeds, op counts, cross mode on or off).
+#
+# The tester's model of mainline's mremap() (guest/difftest/model.c) counts
+# the calls that 6.12 handles differently: "native" when the kernel gave
+# mainline's result itself, "emulated" when the tester made it (-M), and
+# "unpredicted" results that contradict the model. ROLES say what each
+# kernel is, and what its counts must be:
+#   base      the 6.12 base, run with -M: it emulated calls and made none of
+#             them natively
+#   patched   the patched 6.12, run without -M: nothing emulated
+#   mainline  the mainline kernel, run without -M: nothing emulated
+#   emu       a kernel with mainline's mremap() run with -M (a test of the
+#             emulation itself)
+#   any       no check of the counts
+# No other role allows an unpredicted call, and the two logs' counts of
+# calls the model acted on (native + emulated) must be equal.
+# Logs without the counts are not checked.
+# -n RUN compares only the output of the plan's "run RUN ..." line (between
+# "harness: begin RUN" and "harness: end RUN").
+# Usage: compare-difftest.sh [-r ROLE_A,ROLE_B] [-n RUN] LOG_A LOG_B
+#        (default roles: base,patched)
 set -euo pipefail
 
-base=${1:?usage: compare-difftest.sh BASE_LOG PATCHED_LOG}
-patched=${2:?usage: compare-difftest.sh BASE_LOG PATCHED_LOG}
 me=difftest
+usage() { echo "usage: compare-difftest.sh [-r ROLE_A,ROLE_B] [-n RUN] LOG_A LOG_B" >&2; exit 2; }
+roles=base,patched
+run=
+while getopts r:n: opt; do
+	case $opt in
+	r) roles=$OPTARG ;;
+	n) run=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# = 2 ] || usage
+la=$1 lb=$2
+ra=${roles%%,*} rb=${roles#*,}
+for r in "$ra" "$rb"; do
+	case $r in
+	base|patched|mainline|emu|any) ;;
+	*) echo "$me: unknown role '$r' (base, patched, mainline, emu, any)" >&2; exit 2 ;;
+	esac
+done
 
-for f in "$base" "$patched"; do
+for f in "$la" "$lb"; do
 	[ -f "$f" ] || { echo "$me: $f not found" >&2; exit 1; }
 done
 
+# The log's text, without "\r", limited to the run named by -n.
+text() {
+	if [ -z "$run" ]; then
+		tr -d '\r' <"$1"
+	else
+		tr -d '\r' <"$1" | awk -v r="$run" '
+			$0 ~ "^harness: begin " r "$" { on = 1; next }
+			$0 ~ "^harness: end " r " " { on = 0 }
+			on'
+	fi
+}
+
 # One line per record: "C SEED K A-B DIGEST" per chunk, "F SEED OPS DIGEST"
-# per finished run. Console lines may carry "\r" or be interleaved with
-# kernel messages, so match the records anywhere in a line.
+# per finished run, "H SEED OPS CROSS" per started run. Console lines may be
+# interleaved with kernel messages, so match the records anywhere in a line.
 records() {
-	tr -d '\r' <"$1" |
-		grep -oE 'difftest: (seed [0-9]+ ops [0-9]+ (window|digest [0-9a-f]{16})|chunk [0-9]+ steps [0-9]+-[0-9]+ digest [0-9a-f]{16})' |
-		awk '$2 == "seed" && $6 == "window" { seed = $3; next }
+	text "$1" |
+		grep -oE 'difftest: (seed [0-9]+ ops [0-9]+ (window.*|digest [0-9a-f]{16})|chunk [0-9]+ steps [0-9]+-[0-9]+ digest [0-9a-f]{16})' |
+		awk '$2 == "seed" && $6 == "window" {
+			seed = $3; cross = "off"
+			for (i = 7; i < NF; i++) if ($i == "cross") cross = $(i + 1)
+			print "H", $3, $5, cross; next }
 		     $2 == "seed" { print "F", $3, $5, $7; next }
 		     { print "C", seed, $3, $5, $7 }' || true
 }
 
-# "SEED NATIVE EMULATED UNPREDICTED" per run with the multi-VMA counters.
-mvcounts() {
-	tr -d '\r' <"$1" |
-		grep -oE 'difftest: seed [0-9]+ multi-vma native [0-9]+ emulated [0-9]+ unpredicted [0-9]+' |
-		awk '{ print $3, $6, $8, $10 }' || true
+# "SEED MODEL NATIVE EMULATED UNPREDICTED" per run with the model's counts.
+counts() {
+	text "$1" |
+		grep -oE 'difftest: seed [0-9]+ (ops [0-9]+ window.*|model native [0-9]+ emulated [0-9]+ unpredicted [0-9]+)' |
+		awk '$4 == "ops" { m[$3] = "?"
+			for (i = 6; i < NF; i++) if ($i == "model") m[$3] = $(i + 1)
+			next }
+		     { print $3, ($3 in m ? m[$3] : "?"), $6, $8, $10 }' || true
 }
 
-# One line saying what is wrong with the counters ("SIDE SEED N E U" lines
-# in), or nothing.
-mvcheck() {
+# What is wrong with the counts ("LOG ROLE SEED MODEL N E U" lines in, LOG
+# being A or B), in one line, or nothing.
+countcheck() {
 	awk '
-	function add(k, s) { if (k in seeds) s = seeds[k] "," s; seeds[k] = s }
-	$1 == "base" && $3 != 0 { n["bn"] += $3; add("bn", $2) }
-	$1 == "patched" && $4 != 0 { n["pe"] += $4; add("pe", $2) }
-	$5 != 0 { n[$1 "u"] += $5; add($1 "u", $2) }
+	function add(k, s) { if (k in seeds) s = seeds[k] "," s; else order[n++] = k; seeds[k] = s }
+	{ who = "log " $1 " (" $2 ")" }
+	$2 == "base" && $4 != "emulate" { add(who " was not run with -M", $3) }
+	$2 == "base" && $4 == "emulate" && $6 == 0 { add(who " emulated nothing", $3) }
+	$2 == "base" && $5 != 0 { add(who " made " $5 " call(s) natively", $3) }
+	($2 == "patched" || $2 == "mainline") && $4 != "native" { add(who " was run with -M", $3) }
+	($2 == "patched" || $2 == "mainline") && $6 != 0 { add(who " needed emulation for " $6 " call(s)", $3) }
+	$2 == "emu" && $4 != "emulate" { add(who " was not run with -M", $3) }
+	$7 != 0 { add(who " had " $7 " unpredicted call(s)", $3) }
+	{ acted[$1, $3] = $5 + $6; seen[$3] = 1 }
 	END {
-		if ("bn" in n)
-			out = out sprintf("; the base kernel made %d multi-VMA move(s) itself (seed %s)", n["bn"], seeds["bn"])
-		if ("pe" in n)
-			out = out sprintf("; the patched kernel refused %d move(s) that the model expects, emulated (seed %s)", n["pe"], seeds["pe"])
-		if ("baseu" in n)
-			out = out sprintf("; base accepted %d multi-VMA call(s) that the model refuses (seed %s)", n["baseu"], seeds["baseu"])
-		if ("patchedu" in n)
-			out = out sprintf("; patched accepted %d multi-VMA call(s) that the model refuses (seed %s)", n["patchedu"], seeds["patchedu"])
+		for (s in seen)
+			if ((("A", s) in acted) && (("B", s) in acted) && acted["A", s] != acted["B", s])
+				add("the model acted on " acted["A", s] " call(s) in log A, " acted["B", s] " in log B", s)
+		for (i = 0; i < n; i++)
+			out = out sprintf("; %s (seed %s)", order[i], seeds[order[i]])
 		if (out != "")
 			print substr(out, 3)
 	}'
 }
 
-b=$(records "$base")
-p=$(records "$patched")
-bm=$(mvcounts "$base")
-pm=$(mvcounts "$patched")
-mvbad=$({ sed '/./s/^/base /' <<<"$bm"; sed '/./s/^/patched /' <<<"$pm"; } | mvcheck)
-[ -z "$mvbad" ] || mvbad="$me: multi-vma model check failed: $mvbad"
+a=$(records "$la")
+b=$(records "$lb")
+ca=$(counts "$la")
+cb=$(counts "$lb")
+bad=
+if [ "$ra" != any ] || [ "$rb" != any ]; then
+	bad=$({ [ -z "$ca" ] || [ "$ra" = any ] || sed "s/^/A $ra /" <<<"$ca"
+		[ -z "$cb" ] || [ "$rb" = any ] || sed "s/^/B $rb /" <<<"$cb"; } | countcheck)
+fi
+[ -z "$bad" ] || bad="$me: model check failed: $bad"
 rc=0
-for side in base patched; do
-	if [ $side = base ]; then r=$b log=$base; else r=$p log=$patched; fi
+for side in a b; do
+	if [ $side = a ]; then r=$a log=$la; else r=$b log=$lb; fi
 	if ! grep -q '^C ' <<<"$r"; then
-		echo "$me: no chunk digests in $side log $log"
+		echo "$me: no chunk digests in log ${side^^} $log${run:+ (run $run)}"
 		rc=1
 	elif ! grep -q '^F ' <<<"$r"; then
-		echo "$me: no final digest line in $side log $log (crash or timeout?)"
+		echo "$me: no final digest line in log ${side^^} $log (crash or timeout?)"
 		rc=1
 	fi
 done
 [ $rc = 0 ] || exit 1
+if [ "$(grep '^H ' <<<"$a")" != "$(grep '^H ' <<<"$b")" ]; then
+	echo "$me: the logs are of different runs (seeds, ops or cross mode):"
+	diff <(grep '^H ' <<<"$a") <(grep '^H ' <<<"$b") | sed "s/^/$me: /" || true
+	exit 1
+fi
 
 # First differing chunk; a chunk missing on one side counts as different.
-div=$(paste -d'|' <(grep '^C ' <<<"$b") <(grep '^C ' <<<"$p") |
+div=$(paste -d'|' <(grep '^C ' <<<"$a") <(grep '^C ' <<<"$b") |
 	awk -F'|' '$1 != $2 { print $1 "|" $2; exit }')
 if [ -n "$div" ]; then
-	read -r _ seed k steps bdig <<<"${div%%|*}"
-	read -r _ pseed pk psteps pdig <<<"${div#*|}"
+	read -r _ seed k steps adig <<<"${div%%|*}"
+	read -r _ bseed bk bsteps bdig <<<"${div#*|}"
 	if [ -z "${seed:-}" ]; then
-		seed=$pseed k=$pk steps=$psteps bdig=missing
+		seed=$bseed k=$bk steps=$bsteps adig=missing
 	fi
-	[ -z "$mvbad" ] || echo "$mvbad"
+	[ -z "$bad" ] || echo "$bad"
 	echo "$me: first divergence in chunk $k (steps $steps), seed $seed: rerun with -v ${steps%-*} -t ${steps#*-}"
-	echo "$me: base digest ${bdig:-missing}, patched digest ${pdig:-missing}"
+	echo "$me: $ra digest ${adig:-missing}, $rb digest ${bdig:-missing}"
 	exit 1
 fi
 
+af=$(grep '^F ' <<<"$a")
 bf=$(grep '^F ' <<<"$b")
-pf=$(grep '^F ' <<<"$p")
-nrun=$(grep -c . <<<"$bf")
-if [ "$bf" != "$pf" ] || [ "$nrun" != "$(grep -c 'seed [0-9]* ops [0-9]* window' <(tr -d '\r' <"$base"))" ]; then
-	[ -z "$mvbad" ] || echo "$mvbad"
+nrun=$(grep -c . <<<"$af")
+if [ "$af" != "$bf" ] || [ "$nrun" != "$(grep -c '^H ' <<<"$a")" ]; then
+	[ -z "$bad" ] || echo "$bad"
 	echo "$me: final lines differ or are missing:"
-	diff <(echo "$bf") <(echo "$pf") | sed "s/^/$me: /" || true
+	diff <(echo "$af") <(echo "$bf") | sed "s/^/$me: /" || true
 	exit 1
 fi
-if [ -n "$mvbad" ]; then
-	echo "$mvbad"
+if [ -n "$bad" ]; then
+	echo "$bad"
 	exit 1
 fi
 mv=
-if [ -n "$bm$pm" ]; then
-	mv=", multi-VMA moves: $(awk '{ n += $2 } END { print n + 0 }' <<<"$pm") native on patched, $(awk '{ n += $3 } END { print n + 0 }' <<<"$bm") emulated on base"
+if [ -n "$ca$cb" ]; then
+	sum() { awk -v f="$2" '{ n += $f } END { print n + 0 }' <<<"$1"; }
+	mv=", model: $ra $(sum "$ca" 3) native $(sum "$ca" 4) emulated, $rb $(sum "$cb" 3) native $(sum "$cb" 4) emulated"
 fi
-echo "$me: $(grep -c '^C ' <<<"$b") chunks identical ($nrun run(s): $(awk '{ printf "%sseed %s ops %s digest %s", (NR > 1 ? ", " : ""), $2, $3, $4 }' <<<"$bf"))$mv"
+echo "$me: $(grep -c '^C ' <<<"$a") chunks identical ($nrun run(s): $(awk '{ printf "%sseed %s ops %s digest %s", (NR > 1 ? ", " : ""), $2, $3, $4 }' <<<"$af"))$mv"
 exit 0

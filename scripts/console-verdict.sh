@@ -3,8 +3,12 @@
 # Fails a test that failed, timed out, or never reported; fails the run when
 # the guest did not finish or the console shows a kernel splat (WARNING, BUG,
 # Oops, lockdep, KASAN, ...). Counts KUnit cases from the boot log for the
-# suites the plan expects ('kunit SUITE' lines). Appends one line per result
-# to RESULTS ("PASS|FAIL|SKIP LABEL:NAME detail") and prints them.
+# suites the plan expects ('kunit SUITE' lines). A plan line
+# "xfail TEST CASE" names a case of TEST that must fail (TAP "not ok N CASE"):
+# the test then passes if it fails with exit status 1 only for its expected
+# failures, and fails if one of them passes or never reports. "noskip TEST"
+# makes a skipped case of TEST a failure. Appends one line per result to
+# RESULTS ("PASS|FAIL|SKIP LABEL:NAME detail") and prints them.
 # Usage: console-verdict.sh LOG PLAN LABEL RESULTS
 set -euo pipefail
 
@@ -27,6 +31,11 @@ BEGIN {
 		if (f[1] == "") { for (i = 1; i < n; i++) f[i] = f[i + 1]; n-- }
 		if (f[1] == "run" && n >= 4) { order[++ntests] = f[2]; expected[f[2]] = 1 }
 		if (f[1] == "kunit" && n >= 2) { korder[++nsuites] = f[2]; kexp[f[2]] = 1 }
+		if (f[1] == "noskip" && n >= 2) noskip[f[2]] = 1
+		if (f[1] == "xfail" && n >= 3) {
+			c = f[3]; for (i = 4; i <= n; i++) c = c " " f[i]
+			xf[f[2], c] = 1; nxf[f[2]]++; xorder[f[2], nxf[f[2]]] = c
+		}
 	}
 	cur = ""; started = 0; done = 0; nsplat = 0
 }
@@ -42,6 +51,14 @@ BEGIN {
 }
 # KTAP/TAP results of the running test (top level of its own output).
 cur != "" && /^(not )?ok [0-9]+/ {
+	c = $0; sub(/^(not )?ok [0-9]+ +(- +)?/, "", c); sub(/ +# .*$/, "", c)
+	if ((cur, c) in xf) {
+		if ($0 ~ /^not ok/) xhit[cur, c] = 1
+		else if ($0 !~ /# *SKIP/) { xpass[cur]++; if (!(cur in first_xpass)) first_xpass[cur] = c }
+		else { sub_skip[cur]++; xhit[cur, c] = 0 }
+		xseen[cur, c] = 1
+		next
+	}
 	if ($0 ~ /# *SKIP/) sub_skip[cur]++
 	else if ($0 ~ /^not ok/) { sub_fail[cur]++; if (!(cur in first_fail)) first_fail[cur] = $0 }
 	else sub_pass[cur]++
@@ -71,6 +88,21 @@ END {
 		t = order[i]; r = result[t]
 		d = sprintf("(%d ok, %d not ok, %d skipped)", sub_pass[t], sub_fail[t], sub_skip[t])
 		if (r == "") { add("FAIL", t, "never reported" (hostmsg != "" ? ": " hostmsg : "")); continue }
+		if (nxf[t] > 0) {
+			nx = 0; missing = ""
+			for (j = 1; j <= nxf[t]; j++) {
+				c = xorder[t, j]
+				if (xhit[t, c]) nx++
+				else if (!((t, c) in xseen) && missing == "") missing = c
+			}
+			if (xpass[t] > 0) { add("FAIL", t, "expected failure passed: " first_xpass[t]); continue }
+			if (missing != "") { add("FAIL", t, "expected failure never reported: " missing); continue }
+			ex = line_of[t]; sub(/.* exit=/, "", ex); sub(/ .*/, "", ex)
+			if (r == "fail" && ex == "1" && sub_fail[t] == 0 && nx > 0) r = "pass"
+			d = sprintf("(%d ok, %d not ok, %d skipped, %d expected failure(s))",
+				    sub_pass[t], sub_fail[t], sub_skip[t], nx)
+		}
+		if (noskip[t] && sub_skip[t] > 0) { add("FAIL", t, "skipped " sub_skip[t] " case(s) it must run " d); continue }
 		if (r == "pass" && sub_fail[t] > 0) { add("FAIL", t, "exited 0 but reported: " first_fail[t]); continue }
 		# Exited 0 with every case it reported skipped: nothing passed.
 		if (r == "pass" && sub_pass[t] == 0 && sub_skip[t] > 0) add("SKIP", t, d)

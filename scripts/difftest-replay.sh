@@ -1,32 +1,48 @@
 #!/usr/bin/env bash
-# After compare-difftest.sh named a diverging chunk: boot the base and the
-# patched kernel once more with the tester printing the records of steps
-# FROM..TO, and print the first difference (the step and both results).
-# Usage: difftest-replay.sh ARCH BASE_KERNEL PATCHED_KERNEL GUESTDIR SEED FROM TO OUTDIR
+# After compare-difftest.sh named a diverging chunk: boot both kernels once
+# more with the tester printing the records of steps FROM..TO, and print
+# the first difference (the step and both results), then the notes of the
+# tester's mainline model for those steps ("# model: CLASS (why): ...",
+# see guest/difftest/model.c).
+# ROLES are compare-difftest.sh's (default base,patched): base and emu run
+# the tester with -M. -X runs both in cross-version mode.
+# Usage: difftest-replay.sh [-r ROLE_A,ROLE_B] [-X] ARCH KERNEL_A KERNEL_B GUESTDIR SEED FROM TO OUTDIR
 set -euo pipefail
 
-arch=${1:?usage: difftest-replay.sh ARCH BASE_KERNEL PATCHED_KERNEL GUESTDIR SEED FROM TO OUTDIR}
-kbase=${2:?}
-kpatched=${3:?}
-guest=${4:?}
-seed=${5:?}
-from=${6:?}
-to=${7:?}
-out=${8:?}
+usage() { echo "usage: difftest-replay.sh [-r ROLE_A,ROLE_B] [-X] ARCH KERNEL_A KERNEL_B GUESTDIR SEED FROM TO OUTDIR" >&2; exit 2; }
+roles=base,patched
+xarg=
+while getopts r:X opt; do
+	case $opt in
+	r) roles=$OPTARG ;;
+	X) xarg=" -X" ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# = 8 ] || usage
+arch=$1 ka=$2 kb=$3 guest=$4 seed=$5 from=$6 to=$7 out=$8
 here=$(cd "$(dirname "$0")" && pwd)
 
 mkdir -p "$out"
-plan=$out/replay.plan
-{
-	echo "write /proc/sys/vm/nr_hugepages 128"
-	echo "run difftest-replay 1500 mremap-difftest -s $seed -n $to -v $from -t $to"
-} >"$plan"
-for v in base patched; do
-	[ $v = base ] && k=$kbase || k=$kpatched
-	"$here/run-guest.sh" "$arch" "$k" "$guest/initramfs.cpio" "$plan" "$out/replay-$v.log" 1700
-	tr -d '\r' <"$out/replay-$v.log" |
-		sed -n '/^harness: begin difftest-replay/,/^harness: end difftest-replay/p' |
-		grep -E '^(step | )' >"$out/records-$v.txt" || true
+for side in a b; do
+	if [ $side = a ]; then role=${roles%%,*} k=$ka; else role=${roles#*,} k=$kb; fi
+	case $role in base|emu) m=" -M" ;; *) m= ;; esac
+	plan=$out/replay-$side.plan
+	{
+		echo "write /proc/sys/vm/nr_hugepages 128"
+		echo "run difftest-replay 1500 mremap-difftest$m$xarg -s $seed -n $to -v $from -t $to"
+	} >"$plan"
+	"$here/run-guest.sh" "$arch" "$k" "$guest/initramfs.cpio" "$plan" "$out/replay-$side.log" 1700
+	tr -d '\r' <"$out/replay-$side.log" |
+		sed -n '/^harness: begin difftest-replay/,/^harness: end difftest-replay/p' >"$out/run-$side.txt"
+	grep -E '^(step | )' "$out/run-$side.txt" >"$out/records-$side.txt" || true
+	eval "role_$side=\$role"
 done
-echo "difftest: $arch seed $seed steps $from-$to, base (-) against patched (+):"
-diff -U3 "$out/records-base.txt" "$out/records-patched.txt" | sed -n '3,40p'
+echo "difftest: $arch seed $seed steps $from-$to, $role_a (-) against $role_b (+):"
+diff -U3 "$out/records-a.txt" "$out/records-b.txt" | sed -n '3,40p' || true
+for side in a b; do
+	eval "role=\$role_$side"
+	echo "difftest: model notes, $role:"
+	grep -E '^(# model:|step )' "$out/run-$side.txt" | grep -A1 '^# model:' | grep -v '^--' | head -n 40 || true
+done

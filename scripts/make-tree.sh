@@ -15,6 +15,8 @@ tree=$(realpath -m "$tree")
 basetree=$(realpath -m "$basetree")
 ver=$(basename "$src")
 ver=${ver#linux-}
+# linux-source-6.12 for 6.12.117-1~deb12u1, linux-source-7.3 for 7.3.4-...
+pkg=linux-source-$(echo "$ver" | cut -d. -f1,2)
 
 die() { echo "$me: $*" >&2; exit 1; }
 
@@ -53,11 +55,11 @@ make_base_repo() {
 	printf '/out-*/\n' >>"$tree/.git/info/exclude"
 	git -C "$tree" add -A -f .
 	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-		git -C "$tree" commit -q -m "Linux $ver (Debian linux-source-6.12 $ver)"
+		git -C "$tree" commit -q -m "Linux $ver (Debian $pkg $ver)"
 	git -C "$tree" tag base
 }
 
-if git -C "$tree" log -1 --format=%s base 2>/dev/null | grep -qF "linux-source-6.12 $ver)"; then
+if git -C "$tree" log -1 --format=%s base 2>/dev/null | grep -qF "$pkg $ver)"; then
 	guard_unexported
 else
 	[ -d "$tree" ] && guard_unexported
@@ -78,11 +80,11 @@ git -C "$tree" clean -q -f -d
 
 n=0
 while read -r p; do
-	[ -f "$pdir/$p" ] || die "patches/series lists '$p', which does not exist"
+	[ -f "$pdir/$p" ] || die "$(basename "$pdir")/series lists '$p', which does not exist"
 	if ! out=$(git -C "$tree" am -q --keep-cr "$(realpath "$pdir/$p")" 2>&1); then
 		git -C "$tree" am --abort >/dev/null 2>&1 || true
 		where=$(printf '%s\n' "$out" | grep -m1 -E '^error: patch failed:|^error: .*does not apply|^error:|^fatal:' || true)
-		die "patches/$p does not apply: ${where:-$(printf '%s\n' "$out" | head -n1)}"
+		die "$(basename "$pdir")/$p does not apply: ${where:-$(printf '%s\n' "$out" | head -n1)}"
 	fi
 	n=$((n + 1))
 done < <(series_files)

@@ -70,46 +70,67 @@ result summary-nothing-ran-fails $? "exit $r3"
 [ $r4 = 1 ] && grep -q '^REGRESSION x86_64/patched:t' <<<"$o4"
 result summary-regression $? "exit $r4: $o4"
 
-# Differential tester comparison, on logs of host runs (tests/difftest/:
-# diverged.log was made with -P 2500, which falsifies the record of step 2500).
+# Differential tester comparison, on logs of host runs (tests/difftest/,
+# seed 7, 3000 ops, on a host kernel with mainline's mremap(): base.log with
+# -M (the model emulates), patched.log without (the kernel acts), so both
+# agree; diverged.log: patched with -P 2500, which falsifies the record of
+# step 2500; truncated.log: base without its last lines; cross.log: -M -X).
 d=$here/difftest
-"$S/compare-difftest.sh" "$d/base.log" "$d/base.log" >/dev/null 2>&1
-result difftest-identical $? "identical logs reported as different"
+out=$("$S/compare-difftest.sh" "$d/base.log" "$d/patched.log" 2>&1)
+[ $? = 0 ] && grep -q '3 chunks identical.*model: base 0 native 124 emulated, patched 124 native 0 emulated' <<<"$out"
+result difftest-identical $? "$out"
 out=$("$S/compare-difftest.sh" "$d/base.log" "$d/diverged.log" 2>&1)
 [ $? = 1 ] && grep -q 'first divergence in chunk 2 (steps 2000-3000), seed 7' <<<"$out"
 result difftest-divergence $? "$out"
 out=$("$S/compare-difftest.sh" "$d/base.log" "$d/truncated.log" 2>&1)
 [ $? = 1 ] && grep -q 'no final digest' <<<"$out"
 result difftest-truncated $? "$out"
+out=$("$S/compare-difftest.sh" "$d/base.log" "$d/cross.log" 2>&1)
+[ $? = 1 ] && grep -q 'different runs' <<<"$out"
+result difftest-cross-mismatch $? "$out"
 
-# The multi-VMA counters (a line before the final digest): the base kernel
-# emulates, the patched one moves natively, neither accepts unpredicted calls.
-mvlog() { # LOG NATIVE EMULATED UNPREDICTED
-	sed "/ops 3000 digest/i difftest: seed 7 multi-vma native $2 emulated $3 unpredicted $4\r" "$d/base.log" >"$1"
+# The model's counts (a line before the final digest) against the roles:
+# the base kernel emulates, patched and mainline act natively, nobody has an
+# unpredicted call, and both sides' models acted on as many calls.
+cnt() { # LOG NATIVE EMULATED UNPREDICTED
+	sed -E "s/model native [0-9]+ emulated [0-9]+ unpredicted [0-9]+/model native $2 emulated $3 unpredicted $4/" "$1"
 }
-mvlog "$tmp/mv-base" 0 5 0
-mvlog "$tmp/mv-patched" 5 0 0
-out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-patched" 2>&1)
-[ $? = 0 ] && grep -q '5 native on patched, 5 emulated on base' <<<"$out"
-result difftest-multivma-ok $? "$out"
-mvlog "$tmp/mv-bad" 3 2 0
-out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-bad" 2>&1)
-[ $? = 1 ] && grep -q 'model check failed: the patched kernel refused 2 move(s)' <<<"$out"
-result difftest-multivma-patched-emulated $? "$out"
-out=$("$S/compare-difftest.sh" "$tmp/mv-patched" "$tmp/mv-patched" 2>&1)
-[ $? = 1 ] && grep -q 'model check failed: the base kernel made 5 multi-VMA move(s)' <<<"$out"
-result difftest-multivma-base-native $? "$out"
-mvlog "$tmp/mv-bad" 5 0 1
-out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-bad" 2>&1)
+out=$("$S/compare-difftest.sh" "$d/base.log" "$d/base.log" 2>&1)
+[ $? = 1 ] && grep -q 'model check failed: log B (patched) was run with -M (seed 7); log B (patched) needed emulation for 124 call(s)' <<<"$out"
+result difftest-model-patched-emulated $? "$out"
+out=$("$S/compare-difftest.sh" "$d/patched.log" "$d/patched.log" 2>&1)
+[ $? = 1 ] && grep -q 'model check failed: log A (base) was not run with -M (seed 7); log A (base) made 124 call(s) natively' <<<"$out"
+result difftest-model-base-native $? "$out"
+cnt "$d/patched.log" 123 0 1 >"$tmp/unpredicted.log"
+out=$("$S/compare-difftest.sh" -r base,mainline "$d/base.log" "$tmp/unpredicted.log" 2>&1)
 [ $? = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] &&
-	grep -q 'patched accepted 1 multi-VMA call(s) that the model refuses (seed 7)' <<<"$out"
-result difftest-multivma-unpredicted $? "$out"
+	grep -q 'log B (mainline) had 1 unpredicted call(s) (seed 7); the model acted on 124 call(s) in log A, 123 in log B (seed 7)' <<<"$out"
+result difftest-model-unpredicted $? "$out"
+cnt "$d/base.log" 0 0 0 >"$tmp/idle.log"
+out=$("$S/compare-difftest.sh" "$tmp/idle.log" "$d/patched.log" 2>&1)
+[ $? = 1 ] && grep -q 'log A (base) emulated nothing' <<<"$out"
+result difftest-model-base-idle $? "$out"
+out=$("$S/compare-difftest.sh" -r emu,any "$d/base.log" "$tmp/unpredicted.log" 2>&1)
+[ $? = 0 ]
+result difftest-model-any $? "$out"
 # A divergence is still named, last line the digests (check.sh records it).
-sed "/ops 3000 digest/i difftest: seed 7 multi-vma native 0 emulated 0 unpredicted 2" "$d/diverged.log" >"$tmp/mv-div"
-out=$("$S/compare-difftest.sh" "$tmp/mv-base" "$tmp/mv-div" 2>&1)
+cnt "$d/diverged.log" 124 0 2 >"$tmp/div.log"
+out=$("$S/compare-difftest.sh" "$d/base.log" "$tmp/div.log" 2>&1)
 [ $? = 1 ] && grep -q 'first divergence in chunk 2 (steps 2000-3000), seed 7' <<<"$out" &&
-	grep -q 'patched accepted 2 multi-VMA' <<<"$out" && tail -n 1 <<<"$out" | grep -q '^difftest: base digest'
-result difftest-multivma-divergence $? "$out"
+	grep -q 'log B (patched) had 2 unpredicted' <<<"$out" && tail -n 1 <<<"$out" | grep -q '^difftest: base digest'
+result difftest-model-divergence $? "$out"
+
+# -n RUN: two runs in one console log, told apart by the harness markers.
+{ echo "harness: begin difftest"; cat "$d/base.log"; echo "harness: end difftest result=pass exit=0 secs=1"
+  echo "harness: begin difftest-cross"; cat "$d/cross.log"; echo "harness: end difftest-cross result=pass exit=0 secs=1"; } |
+	sed 's/$/\r/' >"$tmp/two-a.log"
+{ echo "harness: begin difftest"; cat "$d/patched.log"; echo "harness: end difftest result=pass exit=0 secs=1"; } >"$tmp/two-b.log"
+out=$("$S/compare-difftest.sh" -n difftest "$tmp/two-a.log" "$tmp/two-b.log" 2>&1)
+[ $? = 0 ] && grep -q '3 chunks identical (1 run(s)' <<<"$out"
+result difftest-run-name $? "$out"
+out=$("$S/compare-difftest.sh" -r emu,any -n difftest-cross "$tmp/two-a.log" "$tmp/two-b.log" 2>&1)
+[ $? = 1 ] && grep -q 'no chunk digests in log B .*(run difftest-cross)' <<<"$out"
+result difftest-run-name-missing $? "$out"
 
 # Plan expansion per arch.
 printf 'run a 1 a\n@x86_64 run b 1 b\n@arm64 run c 1 c\n' >"$tmp/p"
