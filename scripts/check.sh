@@ -20,8 +20,6 @@ mlbase=$B/base-7.3
 out=$B/check
 R=$out/results.txt
 arches=${ARCHES:-x86_64 arm64}
-# The arches whose patched kernel is compared with mainline's, run for run.
-cross_arches=${CROSS_ARCHES:-x86_64 arm64}
 t0=$(date +%s)
 
 rm -rf "$out"
@@ -98,25 +96,32 @@ for arch in $arches; do
 		"$S/run-plan.sh" "$arch" "$variant" "${built[$arch-$variant]}" "$B/guest/$arch" \
 			"$plan" "$out" "$R"
 	done
+	# Base against patched, exactly; mainline against patched, cross-version
+	# (-X), where the plans run it.
 	for other in base mainline; do
 		[ -n "${built[$arch-$other]:-}" ] && [ -n "${built[$arch-patched]:-}" ] || continue
 		if [ $other = mainline ]; then
-			[[ " $cross_arches " == *" $arch "* ]] || continue
+			"$S/expand-plan.sh" "$top/plans/mainline.plan" "$arch" mainline |
+				grep -q '^run difftest-cross ' || continue
 			stage "$arch: differential tester, mainline against patched"
 			name=difftest-mainline
+			args=(-r mainline,patched -n difftest-cross)
+			replay=(-r mainline,patched -X)
 		else
 			stage "$arch: differential tester, base against patched"
 			name=difftest
+			args=(-n difftest)
+			replay=()
 		fi
-		if cmp=$("$S/compare-difftest.sh" "$out/$arch-$other.log" "$out/$arch-patched.log" 2>&1); then
+		if cmp=$("$S/compare-difftest.sh" "${args[@]}" "$out/$arch-$other.log" "$out/$arch-patched.log" 2>&1); then
 			record "PASS $name:$arch $(tail -n 1 <<<"$cmp")"
 		else
 			record "FAIL $name:$arch $(tail -n 1 <<<"$cmp")"
 			# "first divergence in chunk K (steps A-B), seed S: ..."
 			if [[ $cmp =~ steps\ ([0-9]+)-([0-9]+)\),\ seed\ ([0-9]+) ]]; then
-				"$S/difftest-replay.sh" "$arch" "${built[$arch-$other]}" "${built[$arch-patched]}" \
-					"$B/guest/$arch" "${BASH_REMATCH[3]}" "${BASH_REMATCH[1]}" \
-					"${BASH_REMATCH[2]}" "$out/replay-$arch-$other"
+				"$S/difftest-replay.sh" "${replay[@]}" "$arch" "${built[$arch-$other]}" \
+					"${built[$arch-patched]}" "$B/guest/$arch" "${BASH_REMATCH[3]}" \
+					"${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "$out/replay-$arch-$other"
 			fi
 		fi
 	done

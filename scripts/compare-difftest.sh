@@ -24,13 +24,14 @@
 # calls the model acted on (native + emulated) must be equal.
 # Logs without the counts are not checked.
 # -n RUN compares only the output of the plan's "run RUN ..." line (between
-# "harness: begin RUN" and "harness: end RUN").
-# Usage: compare-difftest.sh [-r ROLE_A,ROLE_B] [-n RUN] LOG_A LOG_B
+# "harness: begin RUN" and "harness: end RUN"); -n RUN_A,RUN_B takes RUN_A
+# from LOG_A and RUN_B from LOG_B (two runs of one log, for instance).
+# Usage: compare-difftest.sh [-r ROLE_A,ROLE_B] [-n RUN[,RUN_B]] LOG_A LOG_B
 #        (default roles: base,patched)
 set -euo pipefail
 
 me=difftest
-usage() { echo "usage: compare-difftest.sh [-r ROLE_A,ROLE_B] [-n RUN] LOG_A LOG_B" >&2; exit 2; }
+usage() { echo "usage: compare-difftest.sh [-r ROLE_A,ROLE_B] [-n RUN[,RUN_B]] LOG_A LOG_B" >&2; exit 2; }
 roles=base,patched
 run=
 while getopts r:n: opt; do
@@ -55,12 +56,14 @@ for f in "$la" "$lb"; do
 	[ -f "$f" ] || { echo "$me: $f not found" >&2; exit 1; }
 done
 
-# The log's text, without "\r", limited to the run named by -n.
+# The text of log $1 (A or B), without "\r", limited to the run named by -n.
 text() {
-	if [ -z "$run" ]; then
-		tr -d '\r' <"$1"
+	local log r
+	if [ "$1" = A ]; then log=$la r=${run%%,*}; else log=$lb r=${run#*,}; fi
+	if [ -z "$r" ]; then
+		tr -d '\r' <"$log"
 	else
-		tr -d '\r' <"$1" | awk -v r="$run" '
+		tr -d '\r' <"$log" | awk -v r="$r" '
 			$0 ~ "^harness: begin " r "$" { on = 1; next }
 			$0 ~ "^harness: end " r " " { on = 0 }
 			on'
@@ -116,10 +119,10 @@ countcheck() {
 	}'
 }
 
-a=$(records "$la")
-b=$(records "$lb")
-ca=$(counts "$la")
-cb=$(counts "$lb")
+a=$(records A)
+b=$(records B)
+ca=$(counts A)
+cb=$(counts B)
 bad=
 if [ "$ra" != any ] || [ "$rb" != any ]; then
 	bad=$({ [ -z "$ca" ] || [ "$ra" = any ] || sed "s/^/A $ra /" <<<"$ca"
@@ -130,7 +133,8 @@ rc=0
 for side in a b; do
 	if [ $side = a ]; then r=$a log=$la; else r=$b log=$lb; fi
 	if ! grep -q '^C ' <<<"$r"; then
-		echo "$me: no chunk digests in log ${side^^} $log${run:+ (run $run)}"
+		if [ $side = a ]; then rn=${run%%,*}; else rn=${run#*,}; fi
+		echo "$me: no chunk digests in log ${side^^} $log${rn:+ (run $rn)}"
 		rc=1
 	elif ! grep -q '^F ' <<<"$r"; then
 		echo "$me: no final digest line in log ${side^^} $log (crash or timeout?)"

@@ -22,11 +22,12 @@ done
 shift $((OPTIND - 1))
 [ $# = 8 ] || usage
 arch=$1 ka=$2 kb=$3 guest=$4 seed=$5 from=$6 to=$7 out=$8
+ra=${roles%%,*} rb=${roles#*,}
 here=$(cd "$(dirname "$0")" && pwd)
 
 mkdir -p "$out"
 for side in a b; do
-	if [ $side = a ]; then role=${roles%%,*} k=$ka; else role=${roles#*,} k=$kb; fi
+	if [ $side = a ]; then role=$ra k=$ka; else role=$rb k=$kb; fi
 	case $role in base|emu) m=" -M" ;; *) m= ;; esac
 	plan=$out/replay-$side.plan
 	{
@@ -37,12 +38,11 @@ for side in a b; do
 	tr -d '\r' <"$out/replay-$side.log" |
 		sed -n '/^harness: begin difftest-replay/,/^harness: end difftest-replay/p' >"$out/run-$side.txt"
 	grep -E '^(step | )' "$out/run-$side.txt" >"$out/records-$side.txt" || true
-	eval "role_$side=\$role"
 done
-echo "difftest: $arch seed $seed steps $from-$to, $role_a (-) against $role_b (+):"
+echo "difftest: $arch seed $seed steps $from-$to, $ra (-) against $rb (+):"
 diff -U3 "$out/records-a.txt" "$out/records-b.txt" | sed -n '3,40p' || true
 for side in a b; do
-	eval "role=\$role_$side"
+	if [ $side = a ]; then role=$ra; else role=$rb; fi
 	echo "difftest: model notes, $role:"
-	grep -E '^(# model:|step )' "$out/run-$side.txt" | grep -A1 '^# model:' | grep -v '^--' | head -n 40 || true
+	grep -E '^(# model:|step )' "$out/run-$side.txt" | grep -v '^# model: calls' | grep -A1 '^# model:' | grep -v '^--' | head -n 40 || true
 done

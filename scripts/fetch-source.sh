@@ -53,7 +53,7 @@ if [ -z "$deb" ]; then
 		apt-get "${apt_opts[@]}" update -q >/dev/null 2>&1 || true
 	fi
 	if ! offered | grep -qxF "$ver"; then
-		offered=$(offered | paste -sd' ')
+		offered=$(offered | sort -uV | paste -sd' ')
 		echo "$me: $pkg=$ver is not served by apt${suite:+ ($suite)} (offered: ${offered:-none})" >&2
 		exit 1
 	fi

@@ -71,13 +71,14 @@ result summary-nothing-ran-fails $? "exit $r3"
 result summary-regression $? "exit $r4: $o4"
 
 # Differential tester comparison, on logs of host runs (tests/difftest/,
-# seed 7, 3000 ops, on a host kernel with mainline's mremap(): base.log with
-# -M (the model emulates), patched.log without (the kernel acts), so both
-# agree; diverged.log: patched with -P 2500, which falsifies the record of
-# step 2500; truncated.log: base without its last lines; cross.log: -M -X).
+# "mremap-difftest -s 7 -n 3000" on a 6.18 host, whose mremap() is
+# mainline's for the tester: base.log with -M (the model emulates),
+# patched.log without (the kernel acts), so both agree; diverged.log:
+# patched with -P 2500, which falsifies the record of step 2500;
+# truncated.log: base without its last four lines; cross.log: -M -X).
 d=$here/difftest
 out=$("$S/compare-difftest.sh" "$d/base.log" "$d/patched.log" 2>&1)
-[ $? = 0 ] && grep -q '3 chunks identical.*model: base 0 native 124 emulated, patched 124 native 0 emulated' <<<"$out"
+[ $? = 0 ] && grep -q '3 chunks identical.*model: base 0 native 129 emulated, patched 129 native 0 emulated' <<<"$out"
 result difftest-identical $? "$out"
 out=$("$S/compare-difftest.sh" "$d/base.log" "$d/diverged.log" 2>&1)
 [ $? = 1 ] && grep -q 'first divergence in chunk 2 (steps 2000-3000), seed 7' <<<"$out"
@@ -96,15 +97,15 @@ cnt() { # LOG NATIVE EMULATED UNPREDICTED
 	sed -E "s/model native [0-9]+ emulated [0-9]+ unpredicted [0-9]+/model native $2 emulated $3 unpredicted $4/" "$1"
 }
 out=$("$S/compare-difftest.sh" "$d/base.log" "$d/base.log" 2>&1)
-[ $? = 1 ] && grep -q 'model check failed: log B (patched) was run with -M (seed 7); log B (patched) needed emulation for 124 call(s)' <<<"$out"
+[ $? = 1 ] && grep -q 'model check failed: log B (patched) was run with -M (seed 7); log B (patched) needed emulation for 129 call(s)' <<<"$out"
 result difftest-model-patched-emulated $? "$out"
 out=$("$S/compare-difftest.sh" "$d/patched.log" "$d/patched.log" 2>&1)
-[ $? = 1 ] && grep -q 'model check failed: log A (base) was not run with -M (seed 7); log A (base) made 124 call(s) natively' <<<"$out"
+[ $? = 1 ] && grep -q 'model check failed: log A (base) was not run with -M (seed 7); log A (base) made 129 call(s) natively' <<<"$out"
 result difftest-model-base-native $? "$out"
-cnt "$d/patched.log" 123 0 1 >"$tmp/unpredicted.log"
+cnt "$d/patched.log" 128 0 1 >"$tmp/unpredicted.log"
 out=$("$S/compare-difftest.sh" -r base,mainline "$d/base.log" "$tmp/unpredicted.log" 2>&1)
 [ $? = 1 ] && [ "$(wc -l <<<"$out")" = 1 ] &&
-	grep -q 'log B (mainline) had 1 unpredicted call(s) (seed 7); the model acted on 124 call(s) in log A, 123 in log B (seed 7)' <<<"$out"
+	grep -q 'log B (mainline) had 1 unpredicted call(s) (seed 7); the model acted on 129 call(s) in log A, 128 in log B (seed 7)' <<<"$out"
 result difftest-model-unpredicted $? "$out"
 cnt "$d/base.log" 0 0 0 >"$tmp/idle.log"
 out=$("$S/compare-difftest.sh" "$tmp/idle.log" "$d/patched.log" 2>&1)
@@ -114,7 +115,7 @@ out=$("$S/compare-difftest.sh" -r emu,any "$d/base.log" "$tmp/unpredicted.log" 2
 [ $? = 0 ]
 result difftest-model-any $? "$out"
 # A divergence is still named, last line the digests (check.sh records it).
-cnt "$d/diverged.log" 124 0 2 >"$tmp/div.log"
+cnt "$d/diverged.log" 129 0 2 >"$tmp/div.log"
 out=$("$S/compare-difftest.sh" "$d/base.log" "$tmp/div.log" 2>&1)
 [ $? = 1 ] && grep -q 'first divergence in chunk 2 (steps 2000-3000), seed 7' <<<"$out" &&
 	grep -q 'log B (patched) had 2 unpredicted' <<<"$out" && tail -n 1 <<<"$out" | grep -q '^difftest: base digest'
@@ -131,6 +132,12 @@ result difftest-run-name $? "$out"
 out=$("$S/compare-difftest.sh" -r emu,any -n difftest-cross "$tmp/two-a.log" "$tmp/two-b.log" 2>&1)
 [ $? = 1 ] && grep -q 'no chunk digests in log B .*(run difftest-cross)' <<<"$out"
 result difftest-run-name-missing $? "$out"
+# -n A,B: two runs of one log (mainline's cross run and its emulation test).
+{ echo "harness: begin difftest-emu"; cat "$d/base.log"; echo "harness: end difftest-emu result=pass exit=0 secs=1"
+  cat "$tmp/two-b.log"; } >"$tmp/two-c.log"
+out=$("$S/compare-difftest.sh" -r emu,mainline -n difftest-emu,difftest "$tmp/two-c.log" "$tmp/two-c.log" 2>&1)
+[ $? = 0 ] && grep -q 'model: emu 0 native 129 emulated, mainline 129 native 0 emulated' <<<"$out"
+result difftest-run-names $? "$out"
 
 # Plan expansion per arch.
 printf 'run a 1 a\n@x86_64 run b 1 b\n@arm64 run c 1 c\n' >"$tmp/p"
@@ -144,6 +151,10 @@ result expand-plan-variant $? "variant filter wrong"
 printf 'run d {{T:60}} d -n {{OPS:100}}\n' >"$tmp/p"
 [ "$(OPS=7 "$S/expand-plan.sh" "$tmp/p" x86_64)" = "run d 60 d -n 7" ]
 result expand-plan-knobs $? "{{NAME:default}} substitution wrong"
+printf '@x86_64 @patched run a 1 a\n@patched @arm64 run b 1 b\n@base @x86_64 run c 1 c\n' >"$tmp/p"
+[ "$("$S/expand-plan.sh" "$tmp/p" x86_64 patched | paste -sd,)" = "run a 1 a" ] &&
+[ "$("$S/expand-plan.sh" "$tmp/p" arm64 patched | paste -sd,)" = "run b 1 b" ]
+result expand-plan-two-tags $? "a line with two tags must match both"
 
 # Benchmark table: ratio base/patched per case and mode, n/a kept.
 b=$tmp/bench

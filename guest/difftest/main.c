@@ -66,62 +66,78 @@
  * without -M on the same kernel.
  *
  * Cross-version mode (-X) compares mainline with the patched 6.12, both
- * without -M (and the 6.12 base with -M -X against mainline, to check the
- * model against the real thing). What differs between them for reasons
- * outside the series' mremap() changes is normalised (cross.c) or
- * excluded; everything else must agree exactly:
+ * without -M (and the 6.12 base with -M -X against mainline, which checks
+ * the model against the real thing). What differs between them for
+ * reasons outside the series' mremap() changes is normalised (cross.c) or
+ * not done (the operation is recorded as "excluded"); everything else must
+ * agree exactly. Each was seen to differ between 6.12.117 and 7.3.4 under
+ * QEMU with a small probe (the numbers are VMAs in the range afterwards):
  *
  *  X1 Faulted with unfaulted anonymous VMA merges (D7). Mainline's
  *     is_mergeable_anon_vma() (7.3 mm/vma.c:128-158, "Case 1") merges a
  *     VMA with an anon_vma into an adjacent one without, on mremap() moves
  *     and expansions and on mprotect()/madvise()/mlock() merges; 6.12's
  *     (mm/vma.c:35-46) needs the target's anon_vma_chain to be singular,
- *     which an empty one is not. Only VMAs without an anon_vma take part,
- *     so none is left: every private anonymous and private /dev/zero
- *     mapping gets one page written (with the value it holds) when it is
- *     mapped (also the window's PROT_NONE reservation at setup and each
- *     reset), the old range of every MREMAP_DONTUNMAP move too (its VMA
- *     loses its anon_vma: 6.12 mm/mremap.c:834, 7.3 :1394), and in a fork
- *     child each VM_WIPEONFORK VMA (dup_mmap() gives it none). A VMA that
- *     is not writable is written through /proc/PID/mem with FOLL_FORCE by
- *     a helper that ptrace-seizes the tester for it: 7.3's configs have
+ *     which an empty one is not. Probe: a faulted VMA moved back next to
+ *     an unfaulted one, 6.12 2, 7.3 1; a faulted read-only VMA made
+ *     writable next to an unfaulted writable one, 6.12 2, 7.3 1. Only VMAs
+ *     without an anon_vma take part, so none is left: every private
+ *     anonymous and private /dev/zero mapping gets one page written (with
+ *     the value it holds) when it is mapped (the window's PROT_NONE
+ *     reservation at setup and at each reset too), so does the old range
+ *     of every MREMAP_DONTUNMAP move (its VMA loses its anon_vma: 6.12
+ *     mm/mremap.c:834, 7.3 :1394), and in a fork child each VM_WIPEONFORK
+ *     VMA (dup_mmap() gives it none). A VMA that is not writable is
+ *     written through /proc/PID/mem with FOLL_FORCE by a helper process
+ *     that ptrace-seizes the tester for it: 7.3's configs have
  *     CONFIG_PROC_MEM_FORCE_PTRACE=y, under which only a tracer may force
  *     (6.12's have PROC_MEM_ALWAYS_FORCE); an mprotect() round trip would
- *     itself merge and split VMAs. Private file mappings are never
- *     written (X2), so they never get an anon_vma either.
+ *     itself merge (as above) and split VMAs. Private file mappings are
+ *     never written (X2), so they never get an anon_vma either.
  *  X2 anon_pgoff of private file mappings (D10). Mainline merges
- *     MAP_PRIVATE file VMAs, and reuses a neighbour's anon_vma at the
- *     first write fault, only if their anon_pgoff (the address at their
- *     first CoW fault) is contiguous too (7.3 mm/vma.c:221-274 and
- *     anon_vma_compatible() :2074-2102); 6.12 has no anon_pgoff. A VMA
- *     without an anon_vma has anon_pgoff == vm_start >> PAGE_SHIFT at all
- *     times (copy_vma() 7.3 mm/vma.c:1961-1972, the MREMAP_DONTUNMAP reset
- *     :1403), which adjacency implies: so no private file mapping is ever
- *     written in cross mode (mmap() and mprotect() over one drop
- *     PROT_WRITE; nothing else writes a read-only one). Mapping from a
- *     read-only fd would not do: MAP_PRIVATE keeps VM_MAYWRITE, so
- *     mprotect(PROT_WRITE) and the CoW still happen. A private /dev/zero
- *     mapping is written (X1) and has a file, so it is mapped with the
+ *     MAP_PRIVATE file VMAs, and reuses a neighbour's anon_vma at a first
+ *     write fault, only if their anon_pgoff (the address at their first
+ *     CoW fault) is contiguous too (7.3 mm/vma.c:221-274 and
+ *     anon_vma_compatible() :2074-2102); 6.12 has no anon_pgoff. Probe: a
+ *     faulted private memfd VMA moved, then its unfaulted continuation
+ *     moved after it, 6.12 1, 7.3 2. A VMA without an anon_vma has
+ *     anon_pgoff == vm_start >> PAGE_SHIFT at all times (copy_vma() 7.3
+ *     mm/vma.c:1961-1972, the MREMAP_DONTUNMAP reset mm/mremap.c:1403),
+ *     which adjacency implies: so no private file mapping is ever written
+ *     in cross mode (mmap() and mprotect() over one drop PROT_WRITE;
+ *     nothing else writes a read-only one). Mapping them from a read-only
+ *     fd would not do: MAP_PRIVATE keeps VM_MAYWRITE, so mprotect() can
+ *     still add PROT_WRITE and the CoW still happens. A private /dev/zero
+ *     mapping is written (X1) and has a file, so it is mapped with its
  *     offset equal to its address (anon_pgoff == pgoff then holds for it
- *     and all its pieces, moved or not), and MREMAP_DONTUNMAP of one whose
- *     offset is not its address is not made (recorded as "excluded"):
- *     mainline resets the old VMA's anon_pgoff to its address but not its
- *     pgoff (7.3 mm/mremap.c:1403-1405).
+ *     and its pieces, moved or not), and MREMAP_DONTUNMAP of one whose
+ *     offset is not its address is not made: mainline resets the old
+ *     VMA's anon_pgoff to its address but not its pgoff (7.3
+ *     mm/mremap.c:1403-1405).
  *  X3 Soft-dirty is sticky on merge in mainline (D9; 7.3 mm/vma.c:
- *     1257-1310): smaps' "sd" is not recorded.
- *  X4 Placement (D14): mainline THP-aligns hint-less file placements only
- *     for anonymous memory (7.3 mm/mmap.c:859-864), and private /dev/zero
- *     uses thp_get_unmapped_area() (7.3 drivers/char/mem.c:540-549; 6.12:
- *     mm_get_unmapped_area()). A mapping placed out of the window is
- *     recorded relative to its address, so that is invisible, except for
- *     a hint that 6.12 takes and mainline does not (its request is 2 MiB
- *     longer, 7.3 mm/huge_memory.c:__thp_get_unmapped_area()): a
- *     MREMAP_DONTUNMAP of private /dev/zero without MREMAP_FIXED is not
- *     made. Our files are on tmpfs (shmem_get_unmapped_area() in both).
- *  X5 smaps VmFlags: mainline prints "gu" (VM_MAYBE_GUARD) and "ur"
+ *     1257-1310). Probe: after clear_refs 4, a new VMA moved after a clean
+ *     one merges, 6.12 without "sd", 7.3 with. smaps' "sd" is not recorded.
+ *  X4 Placement (D14): mainline THP-aligns hint-less placements only for
+ *     anonymous memory (7.3 mm/mmap.c:859-864), and places private
+ *     /dev/zero with thp_get_unmapped_area() (7.3 drivers/char/mem.c:
+ *     540-549; 6.12 mm_get_unmapped_area()). A mapping placed out of the
+ *     window is recorded relative to its address, so that is not seen,
+ *     except where 6.12 takes a hint that mainline does not (its request
+ *     is 2 MiB longer: 7.3 mm/huge_memory.c __thp_get_unmapped_area()).
+ *     Probe: MREMAP_DONTUNMAP of 4 MiB of private /dev/zero to a hint with
+ *     exactly 4 MiB free, 6.12 at the hint, 7.3 elsewhere. MREMAP_DONTUNMAP
+ *     of private /dev/zero without MREMAP_FIXED is not made. Our files are
+ *     on tmpfs (shmem_get_unmapped_area() in both).
+ *  X5 smaps VmFlags: mainline has "gu" (VM_MAYBE_GUARD) and "ur"
  *     (VM_UFFD_RWP), which 6.12 lacks, and prints the mnemonics in the
- *     order of its VM_* bits: VmFlags are recorded with 6.12's mnemonics
- *     only, in 6.12's order.
+ *     order of its VM_* bits (7.3 fs/proc/task_mmu.c
+ *     show_smap_vma_flags()). The tester makes neither (no guard regions,
+ *     no userfaultfd), but VmFlags are recorded with 6.12's mnemonics only,
+ *     in 6.12's order.
+ *  X6 MADV_DOFORK of a VM_SPECIAL VMA (here hugetlb, VM_DONTEXPAND):
+ *     mainline refuses it (7.3 mm/madvise.c:1395-1397), 6.12 refuses VM_IO
+ *     only (mm/madvise.c:1080-1082). Probe: 6.12 0, 7.3 -EINVAL. Such an
+ *     madvise() is not made.
  *
  * Determinism: the PRNG is xorshift64*, seeded from -s only; ASLR is turned
  * off by re-executing with ADDR_NO_RANDOMIZE; nothing outside the window
@@ -132,6 +148,10 @@
  * is changed; hugetlb operations run only if the pool had free pages at
  * start (set vm.nr_hugepages in the plan), otherwise they are recorded as
  * skipped. Huge page size is assumed to be 2 MiB (x86_64, arm64 with 4K).
+ *
+ * mremap() is called as the system call: glibc's wrapper passes new_addr
+ * only with MREMAP_FIXED or MREMAP_DONTUNMAP, and the kernel checks it
+ * without them too (hugetlb). Without them it is mostly 0.
  *
  * mremap() with MREMAP_MAYMOVE but without MREMAP_FIXED may place the
  * mapping outside the window ("out"): the record then has the length and a
@@ -407,7 +427,8 @@ int main(int argc, char **argv)
 		step_hash = FNV_OFFSET;
 		do_step();
 		if (text)
-			printf(" hash %016llx\n", (unsigned long long)step_hash);
+			printf(" hash %016llx\n",
+			       (unsigned long long)step_hash);
 		chunk_hash = fnv(chunk_hash, step_hash);
 		if (cur_step % CHUNK == CHUNK - 1 || cur_step == nops - 1) {
 			if (!quiet)

@@ -36,8 +36,10 @@
  *    it were on ramfs) as any but the first or as the first when the
  *    range goes on, a sealed VMA, a hugetlb piece or target not 2 MiB
  *    aligned, MREMAP_DONTUNMAP of VM_DONTEXPAND / VM_PFNMAP, or the
- *    target unmap failing (a hugetlb VMA cut off its 2 MiB boundaries).
- *    6.12 unmaps the whole target and fails with EFAULT.
+ *    target unmap failing (a hugetlb VMA cut off its 2 MiB boundaries;
+ *    the munmap() may have split a VMA before it failed). 6.12 unmaps
+ *    the whole target and fails with EFAULT. A refusal before anything is
+ *    done that 6.12 makes alike (a hole at the address: EFAULT) is "same".
  *  - "align" (D3): MREMAP_DONTUNMAP with lengths that differ but not
  *    after page alignment: 6.12 refuses (EINVAL), mainline moves.
  *
@@ -45,13 +47,15 @@
  * (Committed_AS on error paths) are not observable here.
  *
  * With -M ("the kernel lacks mainline's mremap()": the 6.12 base kernel)
- * the tester makes the call behave as mainline's: for "param" and "vma"
- * it returns mainline's error without calling the kernel; "multi" it
+ * the tester makes the call behave as mainline's: where mainline fails
+ * before it changes anything ("param", "vma", a "multi" refusal) it
+ * returns mainline's error without calling the kernel; a "multi" move it
  * makes itself, one single-VMA 6.12 call per piece, in mainline's order,
- * with mainline's targets and per-piece checks, stopping where mainline
- * stops and returning what mainline returns (the first piece's address or
- * the error); "align" it calls with the page-aligned lengths. Without -M
- * (the patched and the mainline kernel) every call is made as it is.
+ * with mainline's targets and per-piece checks made first, stopping where
+ * mainline stops and returning what mainline returns (the first piece's
+ * address, or the error); "align" it calls with the page-aligned lengths.
+ * Without -M (the patched and the mainline kernel) every call is made as
+ * it is.
  *
  * Counted outside the digest, in a shared page so that fork children
  * count too, and printed at the end as
@@ -229,10 +233,11 @@ static long ml_vma(struct vma *v, unsigned long a, unsigned long *olp,
 	if ((flags & MREMAP_DONTUNMAP) &&
 	    (vma_flags(v) & (VF_DONTEXPAND | VF_PFNMAP)))
 		return -EINVAL;
+	/* a shrink is checked with the new length only, and is done then */
 	*why = "range crosses the end of the VMA";
 	if ((nl < ol ? nl : ol) > v->end - a)
 		return -EFAULT;
-	if (nl == ol)
+	if (nl <= ol)
 		return 0;
 	*why = "expanding VM_DONTEXPAND or VM_PFNMAP";
 	if (vma_flags(v) & (VF_DONTEXPAND | VF_PFNMAP))
@@ -517,8 +522,8 @@ static void tally(int cls, int ok, const char *why, long res,
 	cnt->cls[cls]++;
 	if (!ok) {
 		cnt->unpredicted++;
-		note(1, "%s (%s): UNPREDICTED: got %s, mainline %s", c_names[cls],
-		     why, got, want);
+		note(1, "%s (%s): UNPREDICTED: got %s, mainline %s",
+		     c_names[cls], why, got, want);
 	} else if (emulate) {
 		cnt->emulated++;
 		note(0, "%s (%s): emulated = %s", c_names[cls], why, got);
@@ -559,8 +564,9 @@ long model_mremap(unsigned long old, unsigned long olen, unsigned long nlen,
 			cnt->cls[C_SAME]++;
 			if (res != pr.err) {
 				cnt->unpredicted++;
-				note(1, "same (%s): UNPREDICTED: got %s, not %s",
-				     pr.why, res_str(res), res_str(pr.err));
+				note(1, "same (%s): UNPREDICTED: got %s, "
+				     "not %s", pr.why, res_str(res),
+				     res_str(pr.err));
 			}
 			return res;
 		}
@@ -587,10 +593,15 @@ long model_mremap(unsigned long old, unsigned long olen, unsigned long nlen,
 				   ALIGN_UP(nlen, page), flags, t, pp);
 		else
 			res = call(old, olen, nlen, flags, t, pp);
-		/* the result is not predicted, only that it is no refusal */
-		tally(C_ALIGN, res != -EINVAL,
+		/*
+		 * The result is not predicted, only whether it is -EINVAL:
+		 * from the target unmap only, once the checks passed.
+		 */
+		s = (flags & MREMAP_FIXED) &&
+		    unmap_err(t, t + ALIGN_UP(nlen, page), &pr.why);
+		tally(C_ALIGN, (res == -EINVAL) == !!s,
 		      "MREMAP_DONTUNMAP, lengths equal once aligned", res, *pp,
-		      "no -EINVAL");
+		      s ? "-EINVAL" : "no -EINVAL");
 		return res;
 	}
 	s = v612(old, olen, nlen, flags, t);
