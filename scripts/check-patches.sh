@@ -3,6 +3,7 @@
 # record one result per patch. (checkpatch also asks for a MAINTAINERS
 # update whenever a patch adds a file: list new files there.)
 # Usage: check-patches.sh TREE PATCHDIR RESULTS
+# LABEL= names the results (default: checkpatch), to keep two series' results apart.
 set -uo pipefail
 
 tree=${1:?usage: check-patches.sh TREE PATCHDIR RESULTS}
@@ -24,9 +25,9 @@ while read -r p; do
 	out=$(printf '%s\n' "$out" | grep -E '(ERROR|WARNING|CHECK):|Traceback|Error' || true)
 	[ $rc = 0 ] || [ -n "$out" ] || out="checkpatch exited with status $rc"
 	if [ -z "$out" ]; then
-		echo "PASS checkpatch:$p"
+		echo "PASS ${LABEL:-checkpatch}:$p"
 	else
-		echo "FAIL checkpatch:$p $(printf '%s\n' "$out" | head -n 1)"
+		echo "FAIL ${LABEL:-checkpatch}:$p $(printf '%s\n' "$out" | head -n 1)"
 		printf '%s\n' "$out" | sed 's/^/    /' | head -n 20 >&2
 	fi
 done <<<"$series" | tee -a "$results"

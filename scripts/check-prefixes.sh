@@ -5,6 +5,7 @@
 # files, the directories of changed headers, Kconfig or Makefiles, and
 # changed mm selftests. Records one result per patch.
 # Usage: check-prefixes.sh TREE PREFIXTREE CONFIGDIR RESULTS
+# LABEL= names the results (default: prefix), to keep two series' results apart.
 set -uo pipefail
 
 tree=${1:?usage: check-prefixes.sh TREE PREFIXTREE CONFIGDIR RESULTS}
@@ -58,8 +59,8 @@ for ((k = 0; k < n - 1; k++)); do
 	fi
 	what="${objs[*]} ${dirs[*]} ${tests[*]}"
 	if [ $ok = 1 ]; then
-		echo "PASS prefix:$name (built: ${what:-nothing to build})"
+		echo "PASS ${LABEL:-prefix}:$name (built: ${what:-nothing to build})"
 	else
-		echo "FAIL prefix:$name $(grep -m1 -E 'error|Error' "$log") (log: $log)"
+		echo "FAIL ${LABEL:-prefix}:$name $(grep -m1 -E 'error|Error' "$log") (log: $log)"
 	fi
 done | tee -a "$results"

@@ -51,17 +51,24 @@ record "PASS setup:tree (base $ver + $(npatches patches) patch(es))"
 	{ record "FAIL setup:tree-7.3 the 7.3 series does not apply (see above)"; finish; }
 record "PASS setup:tree-7.3 (mainline $mlver + $(npatches patches-7.3) patch(es))"
 
+# The 7.3 series (patches-7.3/) is built, booted and tested like the 6.12
+# one when it has patches; its base is the mainline kernel.
+variants="patched base mainline"
+[ "$(npatches patches-7.3)" -gt 0 ] && variants="$variants patched-7.3"
+
 stage "checkpatch --strict"
 "$S/check-patches.sh" "$tree" "$top/patches" "$R"
+LABEL=checkpatch-7.3 "$S/check-patches.sh" "$mltree" "$top/patches-7.3" "$R"
 
 stage "every prefix of the series compiles (x86_64)"
 "$S/check-prefixes.sh" "$tree" "$B/prefix" "$top/configs" "$R"
+LABEL=prefix-7.3 "$S/check-prefixes.sh" "$mltree" "$B/prefix-7.3" "$top/configs" "$R"
 
 # variant -> source tree of its kernel
-declare -A ksrc=([patched]=$tree [base]=$basetree [mainline]=$mlbase)
+declare -A ksrc=([patched]=$tree [base]=$basetree [mainline]=$mlbase [patched-7.3]=$mltree)
 declare -A built
 for arch in $arches; do
-	for variant in patched base mainline; do
+	for variant in $variants; do
 		stage "build $arch/$variant kernel"
 		log=$out/build-$arch-$variant.log
 		if img=$("$S/build-kernel.sh" "${ksrc[$variant]}" "$arch" "$top/configs" 2>"$log"); then
@@ -76,6 +83,8 @@ done
 
 stage "sparse and W=1 against base (x86_64)"
 "$S/check-warnings.sh" "$tree" "$basetree" "$top/configs" "$R"
+[ "$(npatches patches-7.3)" -gt 0 ] &&
+	LABEL=warnings-7.3 "$S/check-warnings.sh" "$mltree" "$mlbase" "$top/configs" "$R"
 
 for arch in $arches; do
 	stage "guest userspace for $arch"
@@ -96,9 +105,33 @@ for arch in $arches; do
 		"$S/run-plan.sh" "$arch" "$variant" "${built[$arch-$variant]}" "$B/guest/$arch" \
 			"$plan" "$out" "$R"
 	done
+	# The 7.3 series' kernel, with the userspace of its own tree.
+	if [ -n "${built[$arch-patched-7.3]:-}" ]; then
+		stage "$arch/patched-7.3 guest: plans/check-7.3.plan"
+		if BUSYBOX=$bb BASH_STATIC=$bash_bin "$S/build-guest.sh" "$mltree" "$arch" \
+			"$B/guest-7.3/$arch" \
+			$(make -s --no-print-directory -f Makefile print-selftests ARCH="$arch") >/dev/null; then
+			"$S/run-plan.sh" "$arch" patched-7.3 "${built[$arch-patched-7.3]}" \
+				"$B/guest-7.3/$arch" "$top/plans/check-7.3.plan" "$out" "$R"
+		else
+			record "FAIL guest-7.3:$arch userspace did not build"
+		fi
+	fi
 	# Base against patched, exactly; mainline against patched, cross-version
 	# (-X), where the plans run it.
-	for other in base mainline; do
+	for other in base mainline mainline-7.3; do
+		if [ $other = mainline-7.3 ]; then
+			# The 7.3 series against its base, both native: exactly.
+			[ -n "${built[$arch-mainline]:-}" ] && [ -n "${built[$arch-patched-7.3]:-}" ] || continue
+			stage "$arch: differential tester, 7.3 base against the 7.3 series"
+			if cmp=$("$S/compare-difftest.sh" -r mainline,patched -n difftest \
+				"$out/$arch-mainline.log" "$out/$arch-patched-7.3.log" 2>&1); then
+				record "PASS difftest-7.3:$arch $(tail -n 1 <<<"$cmp")"
+			else
+				record "FAIL difftest-7.3:$arch $(tail -n 1 <<<"$cmp")"
+			fi
+			continue
+		fi
 		[ -n "${built[$arch-$other]:-}" ] && [ -n "${built[$arch-patched]:-}" ] || continue
 		if [ $other = mainline ]; then
 			"$S/expand-plan.sh" "$top/plans/mainline.plan" "$arch" mainline |
