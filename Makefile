@@ -5,9 +5,12 @@
 #                       both arches, patched, base and mainline kernels
 #   make validate       long validation outside make check: mremap_test with
 #                       every byte checked (-t 0), 8 GiB guest (ARCH)
+#   make kunit          the series' KUnit suite with kunit.py on both arches
+#                       (kunit.py builds its own kernels: outside make check)
 #   make shell          boot the kernel into a shell with the tests on PATH
-#   make bench          mremap benchmark, base against patched kernel, under
-#                       QEMU -icount and plain TCG (BENCH_ARCHES=x86_64 arm64)
+#   make bench          mremap benchmark under QEMU -icount and plain TCG:
+#                       each series against its base, and 6.12 against 7.3
+#                       (BENCH_ARCHES=x86_64 arm64, BENCH_VARIANTS=...)
 #   make profile        instructions per mremap() call by kernel function,
 #                       base against patched (CASE=move-2-pages, ARCH)
 #   make tree / export  (re)create the work tree from base + series / write
@@ -70,7 +73,7 @@ SELFTESTS        := mremap_test mremap_dontunmap hugepage-mremap mseal_test \
 SELFTESTS_x86_64 := $(SELFTESTS) soft-dirty
 SELFTESTS_arm64  := $(SELFTESTS)
 
-.PHONY: all run check validate bench profile shell deps base tree export kernel guest help \
+.PHONY: all run check validate kunit bench profile shell deps base tree export kernel guest help \
 	print-selftests
 all: help
 help:
@@ -142,8 +145,17 @@ validate: kernel guest
 		"$(TOP)/plans/full-validation.plan" "$(B)/validate" "$(B)/validate/results.txt"
 	@$(S)/summarize.sh "$(B)/validate/results.txt"
 
+# The suite's .kunitconfig in each series' tree.
+KUNITCONFIG_6.12 := lib/tests/mremap_kunit.kunitconfig
+KUNITCONFIG_7.3  := mm/tests/mremap_kunit.kunitconfig
+kunit: deps $(TREE)/.git
+	@rm -f "$(B)/kunit/results.txt"; mkdir -p "$(B)/kunit"
+	@$(S)/kunit.sh "$(TREE)" "$(KUNITCONFIG_$(SERIES))" "$(B)/kunit/$(SERIES)" \
+		"$(B)/kunit/results.txt" $(or $(KUNIT_ARCHES),x86_64 arm64)
+	@$(S)/summarize.sh "$(B)/kunit/results.txt"
+
 BENCH_ARCHES ?= x86_64 arm64
-bench: deps $(TREE)/.git
+bench: deps $(TREE)/.git $(ML_TREE)/.git
 	@$(S)/bench.sh $(BENCH_ARCHES)
 
 CASE ?= move-2-pages

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# make bench: build the base and the patched kernel for each ARCH, boot each
-# with plans/bench.plan under QEMU -icount (repeatable guest time) and under
-# plain TCG, and print per arch the table of scripts/bench-table.sh (ns per
-# operation, and the ratio base/patched). Tables go to build/bench/ARCH.txt.
+# make bench: build the kernels of BENCH_VARIANTS for each ARCH (default:
+# base and patched 6.12, mainline 7.3 and patched 7.3), boot each with
+# plans/bench.plan under QEMU -icount (repeatable guest time) and under
+# plain TCG, and print per arch the tables of scripts/bench-table.sh (ns per
+# operation, and the ratio): the 6.12 series against its base, the 7.3
+# series against its base, and what upgrading from 6.12 to 7.3 changes.
+# Tables go to build/bench/ARCH.txt.
 # The kernels use configs/bench.config on top of the test config (no
 # DEBUG_VM, lockdep or PAGE_TABLE_CHECK); BENCH_FLAVOUR= (empty) benchmarks
 # the test kernels themselves.
@@ -21,6 +24,8 @@ R=$out/results.txt
 : >"$R"
 rc=0
 flavour=${BENCH_FLAVOUR-bench}
+variants=${BENCH_VARIANTS:-base patched mainline patched-7.3}
+declare -A vsrc=([base]=$B/base [patched]=$B/linux [mainline]=$B/base-7.3 [patched-7.3]=$B/linux-7.3)
 
 for arch in "$@"; do
 	case $arch in
@@ -28,8 +33,9 @@ for arch in "$@"; do
 	*) echo "bench: unknown ARCH '$arch'" >&2; exit 2 ;;
 	esac
 	declare -A img=()
-	for variant in base patched; do
-		[ $variant = patched ] && src=$B/linux || src=$B/base
+	for variant in $variants; do
+		src=${vsrc[$variant]:-}
+		[ -n "$src" ] || { echo "bench: unknown variant '$variant'" >&2; exit 2; }
 		echo "== build $arch/$variant kernel"
 		img[$variant]=$(FLAVOUR=$flavour "$S/build-kernel.sh" "$src" "$arch" "$top/configs" \
 			2>"$out/build-$arch-$variant.log") ||
@@ -38,7 +44,7 @@ for arch in "$@"; do
 	make -s --no-print-directory -C "$top" guest ARCH="$arch" >/dev/null ||
 		{ echo "bench: $arch guest userspace did not build" >&2; exit 1; }
 	for mode in icount tcg; do
-		for variant in base patched; do
+		for variant in $variants; do
 			[ $mode = icount ] && icount=1 || icount=
 			# Under plain TCG on a busy host an x86 guest may fail to
 			# calibrate its TSC and time in jiffies: boot it again.
@@ -55,7 +61,11 @@ for arch in "$@"; do
 		done
 	done
 	echo "kernels: ${flavour:-test} config" | tee "$out/$arch.txt"
-	"$S/bench-table.sh" "$arch" "$out" icount tcg | tee -a "$out/$arch.txt"
+	for pair in base:patched mainline:patched-7.3 base:mainline; do
+		[[ " $variants " == *" ${pair%%:*} "* && " $variants " == *" ${pair#*:} "* ]] || continue
+		echo "-- ${pair%%:*} against ${pair#*:}" | tee -a "$out/$arch.txt"
+		PAIR=$pair "$S/bench-table.sh" "$arch" "$out" icount tcg | tee -a "$out/$arch.txt"
+	done
 done
 grep -q '^FAIL' "$R" && { echo "bench: a guest run failed:"; grep '^FAIL' "$R"; rc=1; }
 exit $rc

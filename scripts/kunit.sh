@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make kunit: the series' KUnit suite with the tree's own runner,
+# tools/testing/kunit/kunit.py, on each ARCH (x86_64 and arm64 under QEMU),
+# from the .kunitconfig the series ships. kunit.py builds a kernel of its
+# own per arch (about 5 min each, cold), which is why make check runs the
+# suite at boot of its test kernels instead. Records one line per arch in
+# RESULTS and exits non-zero on a failure.
+# Usage: kunit.sh TREE KUNITCONFIG BUILDDIR RESULTS ARCH...
+set -uo pipefail
+tree=${1:?usage: kunit.sh TREE KUNITCONFIG BUILDDIR RESULTS ARCH...}
+cfg=${2:?}
+bdir=${3:?}
+results=${4:?}
+shift 4
+me=kunit
+[ -f "$tree/$cfg" ] || { echo "$me: no $cfg in $tree (does the series have its KUnit suite?)" >&2; exit 1; }
+rc=0
+for arch in "$@"; do
+	args=(--kunitconfig="$cfg" --arch="$arch" --jobs="$(nproc)" --build_dir="$bdir-$arch")
+	case $arch in
+	x86_64) args+=(--kconfig_add CONFIG_CHECKPOINT_RESTORE=y --kconfig_add CONFIG_MEM_SOFT_DIRTY=y
+			--make_options "CC=ccache gcc") ;;
+	arm64) args+=(--cross_compile=aarch64-linux-gnu-
+		      --make_options "CC=ccache aarch64-linux-gnu-gcc") ;;
+	*) echo "$me: unknown ARCH '$arch'" >&2; exit 2 ;;
+	esac
+	log=$bdir-$arch.log
+	mkdir -p "$(dirname "$log")"
+	(cd "$tree" && PATH=/usr/bin:$PATH ./tools/testing/kunit/kunit.py run "${args[@]}") \
+		>"$log" 2>&1
+	r=$?
+	summary=$(grep -m1 -E '^\[[0-9:]+\] Testing complete\.|Ran [0-9]+ tests' "$log" | sed 's/^\[[0-9:]*\] //')
+	if [ $r = 0 ]; then
+		echo "PASS kunit.py:$arch ${summary:-passed} (log: $log)"
+	else
+		echo "FAIL kunit.py:$arch ${summary:-kunit.py exited $r} (log: $log)"
+		rc=1
+	fi
+done | tee -a "$results"
+exit $rc
