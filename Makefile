@@ -72,6 +72,9 @@ SELFTESTS        := mremap_test mremap_dontunmap hugepage-mremap mseal_test \
 		    mremap_tiers mremap_multi mremap_fault
 SELFTESTS_x86_64 := $(SELFTESTS) soft-dirty
 SELFTESTS_arm64  := $(SELFTESTS)
+# The 7.3 series' guests: the mremap category of run_vmtests.sh.
+SELFTESTS_7.3    := mremap_test mremap_dontunmap mremap_errors mremap_kinds \
+		    mremap_multi mremap_fault mremap_tiers
 
 .PHONY: all run check validate kunit bench profile shell deps base tree export kernel guest help \
 	print-selftests
@@ -122,12 +125,14 @@ guest: deps $(TREE)/.git $(ML_TREE)/.git
 		BASH_STATIC=$$($(S)/fetch-static-bin.sh $(ARCH) "$(B)/cache/static-$(ARCH)" bash) && \
 		BUSYBOX=$$BUSYBOX BASH_STATIC=$$BASH_STATIC \
 		ML_SRC="$(if $(filter 6.12,$(SERIES)),$(ML_BASE))" \
-		$(S)/build-guest.sh "$(TREE)" $(ARCH) "$(GUEST)" $(SELFTESTS_$(ARCH)) >/dev/null
+		$(S)/build-guest.sh "$(TREE)" $(ARCH) "$(GUEST)" \
+		$(if $(filter 7.3,$(SERIES)),$(SELFTESTS_7.3),$(SELFTESTS_$(ARCH))) >/dev/null
 
 run: kernel guest
 	@rm -f "$(B)/run/results.txt"
 	@$(S)/run-plan.sh $(ARCH) $(VARIANT) "$(KIMAGE)" "$(GUEST)" \
-		"$(TOP)/plans/run.plan" "$(B)/run" "$(B)/run/results.txt" --show
+		"$(TOP)/plans/$(if $(filter 7.3,$(SERIES)),check-7.3,run).plan" \
+		"$(B)/run" "$(B)/run/results.txt" --show
 	@$(S)/summarize.sh "$(B)/run/results.txt"
 
 shell: kernel guest
@@ -163,4 +168,4 @@ profile: deps $(TREE)/.git
 	@$(S)/profile.sh $(ARCH) $(CASE)
 
 print-selftests:
-	@echo $(SELFTESTS_$(ARCH))
+	@echo $(if $(filter 7.3,$(SERIES)),$(SELFTESTS_7.3),$(SELFTESTS_$(ARCH)))

@@ -39,8 +39,11 @@ kmake() {
 		KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=qemu -j"$jobs" "$@"
 }
 
-# Reconfigure only when the fragments change.
-sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+# Reconfigure only when the fragments or the tree's Kconfig files change:
+# a config kept from a tree without a requested symbol lacks it, and
+# syncconfig would prompt for it once a patch adds it.
+sum=$( { cat "${frags[@]}"; (cd "$src" && find . -path ./out-\* -prune -o -name 'Kconfig*' -type f -print0 |
+	sort -z | xargs -0 cat); } | sha256sum | cut -d' ' -f1)
 if [ ! -f "$src/$out/.config" ] || [ "$(cat "$src/$out/.fragments.sha" 2>/dev/null)" != "$sum" ]; then
 	mkdir -p "$src/$out"
 	kmake tinyconfig >/dev/null

@@ -47,12 +47,6 @@ for ((k = 0; k < n - 1; k++)); do
 	mapfile -t dirs < <(printf '%s\n' "${dirs[@]}" | sed '/^$/d; s#^\./$#mm/#' | sort -u)
 	log=$wt/out-$arch/prefix-$((k + 1)).log
 	mkdir -p "$wt/out-$arch"
-	# A patch that adds a Kconfig symbol: configure again from the
-	# fragments, which may ask for it (the config kept from an earlier
-	# prefix dropped it, and syncconfig would prompt for it).
-	if git -C "$wt" diff --name-only "$c^" "$c" | grep -q 'Kconfig'; then
-		rm -f "$wt/out-$arch/.fragments.sha"
-	fi
 	ok=1
 	if [ ${#objs[@]} -gt 0 ] || [ ${#dirs[@]} -gt 0 ]; then
 		"$here/build-kernel.sh" "$wt" "$arch" "$cfgdir" "${objs[@]}" "${dirs[@]}" >"$log" 2>&1 || ok=0

@@ -110,7 +110,8 @@ for arch in $arches; do
 		stage "$arch/patched-7.3 guest: plans/check-7.3.plan"
 		if BUSYBOX=$bb BASH_STATIC=$bash_bin "$S/build-guest.sh" "$mltree" "$arch" \
 			"$B/guest-7.3/$arch" \
-			$(make -s --no-print-directory -f Makefile print-selftests ARCH="$arch") >/dev/null; then
+			$(make -s --no-print-directory -f Makefile print-selftests ARCH="$arch" SERIES=7.3) \
+			>/dev/null; then
 			"$S/run-plan.sh" "$arch" patched-7.3 "${built[$arch-patched-7.3]}" \
 				"$B/guest-7.3/$arch" "$top/plans/check-7.3.plan" "$out" "$R"
 		else
