@@ -13,6 +13,10 @@
 #                       (BENCH_ARCHES=x86_64 arm64, BENCH_VARIANTS=...)
 #   make profile        instructions per mremap() call by kernel function,
 #                       base against patched (CASE=move-2-pages, ARCH)
+#   make mail           both series mail-ready in build/mail/ (cover letter,
+#                       the sender from git config or MAIL_NAME/MAIL_EMAIL,
+#                       To/Cc from get_maintainer.pl, MAIL_VERSION=N); sends
+#                       nothing
 #   make tree / export  (re)create the work tree from base + series / write
 #                       the series back (SERIES=6.12: build/linux, patches/;
 #                       SERIES=7.3: build/linux-7.3, patches-7.3/)
@@ -76,7 +80,7 @@ SELFTESTS_arm64  := $(SELFTESTS)
 SELFTESTS_7.3    := mremap_test mremap_dontunmap mremap_errors mremap_kinds \
 		    mremap_multi mremap_fault mremap_tiers
 
-.PHONY: all run check validate kunit bench profile shell deps base tree export kernel guest help \
+.PHONY: all run check validate kunit bench profile mail shell deps base tree export kernel guest help \
 	print-selftests
 all: help
 help:
@@ -162,6 +166,9 @@ kunit: deps $(TREE)/.git
 BENCH_ARCHES ?= x86_64 arm64
 bench: deps $(TREE)/.git $(ML_TREE)/.git
 	@$(S)/bench.sh $(BENCH_ARCHES)
+
+mail:
+	@$(S)/mail.sh "$(B)/mail"
 
 CASE ?= move-2-pages
 profile: deps $(TREE)/.git

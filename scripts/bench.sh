@@ -5,7 +5,8 @@
 # plain TCG, and print per arch the tables of scripts/bench-table.sh (ns per
 # operation, and the ratio): the 6.12 series against its base, the 7.3
 # series against its base, and what upgrading from 6.12 to 7.3 changes.
-# Tables go to build/bench/ARCH.txt.
+# Tables go to build/bench/ARCH.txt, and one per mode to results/bench-ARCH.txt
+# (committed: the cover letters quote it).
 # The kernels use configs/bench.config on top of the test config (no
 # DEBUG_VM, lockdep or PAGE_TABLE_CHECK); BENCH_FLAVOUR= (empty) benchmarks
 # the test kernels themselves.
@@ -61,10 +62,20 @@ for arch in "$@"; do
 		done
 	done
 	echo "kernels: ${flavour:-test} config" | tee "$out/$arch.txt"
+	# The record the cover letters quote: one narrow table per pair and
+	# mode, with the commit measured.
+	rec=$top/results/bench-$arch.txt
+	mkdir -p "$top/results"
+	echo "make bench, $arch, $(date -u +%F), commit $(git -C "$top" describe --always --dirty)," \
+		"${flavour:-test} config" >"$rec"
 	for pair in base:patched mainline:patched-7.3 base:mainline; do
 		[[ " $variants " == *" ${pair%%:*} "* && " $variants " == *" ${pair#*:} "* ]] || continue
 		echo "-- ${pair%%:*} against ${pair#*:}" | tee -a "$out/$arch.txt"
 		PAIR=$pair "$S/bench-table.sh" "$arch" "$out" icount tcg | tee -a "$out/$arch.txt"
+		for mode in icount tcg; do
+			echo "-- ${pair%%:*} against ${pair#*:} ($mode)" >>"$rec"
+			PAIR=$pair "$S/bench-table.sh" "$arch" "$out" $mode >>"$rec"
+		done
 	done
 done
 grep -q '^FAIL' "$R" && { echo "bench: a guest run failed:"; grep '^FAIL' "$R"; rc=1; }

@@ -25,12 +25,14 @@ t0=$(date +%s)
 rm -rf "$out"
 mkdir -p "$out"
 : >"$R"
+# What was checked, for the cover letters (scripts/cover-letter.sh).
+git -C "$top" describe --always --dirty >"$out/commit" 2>/dev/null || echo unknown >"$out/commit"
 stage() { printf '\n== %s (at %ds)\n' "$*" $(( $(date +%s) - t0 )); }
 finish() {
 	stage "summary"
 	echo "make check took $(( $(date +%s) - t0 ))s; results in $R"
-	"$S/summarize.sh" "$R"
-	exit $?
+	"$S/summarize.sh" "$R" | tee "$out/summary"
+	exit "${PIPESTATUS[0]}"
 }
 record() { echo "$1" | tee -a "$R"; }
 npatches() { grep -cv '^\s*\(#\|$\)' "$1/series" || true; }
@@ -60,6 +62,22 @@ stage "checkpatch --strict"
 "$S/check-patches.sh" "$tree" "$top/patches" "$R"
 LABEL=checkpatch-7.3 "$S/check-patches.sh" "$mltree" "$top/patches-7.3" "$R"
 
+stage "documentation (make SPHINXDIRS=mm htmldocs)"
+"$S/check-docs.sh" "$tree" "$basetree" "$out/docs-6.12" "$R"
+LABEL=docs-7.3 "$S/check-docs.sh" "$mltree" "$mlbase" "$out/docs-7.3" "$R"
+
+stage "mail-ready series (make mail, with a test sender)"
+for s in 6.12 7.3; do
+	t=$tree
+	[ $s = 7.3 ] && t=$mltree
+	if "$S/make-mail.sh" "make check <mail-check@example.org>" "$t" \
+		"$top/cover-letters/$s.txt" "$out/mail/$s" >/dev/null; then
+		LABEL=mail-$s "$S/verify-mail.sh" "$t" "$out/mail/$s" | tee -a "$R"
+	else
+		record "FAIL mail-$s:make-mail (see above)"
+	fi
+done
+
 stage "every prefix of the series compiles (x86_64)"
 "$S/check-prefixes.sh" "$tree" "$B/prefix" "$top/configs" "$R"
 LABEL=prefix-7.3 "$S/check-prefixes.sh" "$mltree" "$B/prefix-7.3" "$top/configs" "$R"
@@ -85,6 +103,14 @@ stage "sparse and W=1 against base (x86_64)"
 "$S/check-warnings.sh" "$tree" "$basetree" "$top/configs" "$R"
 [ "$(npatches patches-7.3)" -gt 0 ] &&
 	LABEL=warnings-7.3 "$S/check-warnings.sh" "$mltree" "$mlbase" "$top/configs" "$R"
+
+# The 7.3 series' KUnit suite as mainline runs it too: kunit.py, its own
+# kernel per arch (the 6.12 suite runs at boot of the test kernels only).
+if [ "$(npatches patches-7.3)" -gt 0 ]; then
+	stage "kunit.py run, the 7.3 series' suite"
+	LABEL=kunit.py-7.3 "$S/kunit.sh" "$mltree" mm/tests/mremap_kunit.kunitconfig "$out/kunit-7.3" \
+		"$R" $arches
+fi
 
 for arch in $arches; do
 	stage "guest userspace for $arch"

@@ -8,7 +8,7 @@ pkgs=(
 	ccache sparse git perl python3 python3-ply python3-git
 	qemu-system-x86 qemu-system-arm qemu-utils ipxe-qemu
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	rsync kmod
+	rsync kmod python3-sphinx python3-sphinx-rtd-theme
 )
 
 missing=()

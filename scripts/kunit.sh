@@ -2,12 +2,13 @@
 # make kunit: the series' KUnit suite with the tree's own runner,
 # tools/testing/kunit/kunit.py, on each ARCH (x86_64 and arm64 under QEMU),
 # from the .kunitconfig the series ships. kunit.py builds a kernel of its
-# own per arch (about 5 min each, cold), which is why make check runs the
-# suite at boot of its test kernels instead. Records one line per arch in
-# RESULTS and exits non-zero on a failure.
-# Usage: kunit.sh TREE KUNITCONFIG BUILDDIR RESULTS ARCH...
+# own per arch (about 5 min each, cold; a minute with a warm ccache), in
+# TREE/out-kunit-ARCH: an immediate subdirectory of the source makes kbuild
+# use relative paths, so ccache hits from another clone too. Records one
+# line per arch in RESULTS (logs in LOGDIR) and exits non-zero on a failure.
+# Usage: kunit.sh TREE KUNITCONFIG LOGDIR RESULTS ARCH...   (LABEL=, default kunit.py)
 set -uo pipefail
-tree=${1:?usage: kunit.sh TREE KUNITCONFIG BUILDDIR RESULTS ARCH...}
+tree=${1:?usage: kunit.sh TREE KUNITCONFIG LOGDIR RESULTS ARCH...}
 cfg=${2:?}
 bdir=${3:?}
 results=${4:?}
@@ -16,7 +17,7 @@ me=kunit
 [ -f "$tree/$cfg" ] || { echo "$me: no $cfg in $tree (does the series have its KUnit suite?)" >&2; exit 1; }
 rc=0
 for arch in "$@"; do
-	args=(--kunitconfig="$cfg" --arch="$arch" --jobs="$(nproc)" --build_dir="$bdir-$arch")
+	args=(--kunitconfig="$cfg" --arch="$arch" --jobs="$(nproc)" --build_dir="out-kunit-$arch")
 	case $arch in
 	x86_64) args+=(--kconfig_add CONFIG_CHECKPOINT_RESTORE=y --kconfig_add CONFIG_MEM_SOFT_DIRTY=y
 			--make_options "CC=ccache gcc") ;;
@@ -24,17 +25,17 @@ for arch in "$@"; do
 		      --make_options "CC=ccache aarch64-linux-gnu-gcc") ;;
 	*) echo "$me: unknown ARCH '$arch'" >&2; exit 2 ;;
 	esac
-	log=$bdir-$arch.log
-	mkdir -p "$(dirname "$log")"
+	log=$bdir/kunit-$arch.log
+	mkdir -p "$bdir"
 	(cd "$tree" && PATH=/usr/bin:$PATH ./tools/testing/kunit/kunit.py run "${args[@]}") \
 		>"$log" 2>&1
 	r=$?
 	summary=$(grep -m1 -E '^\[[0-9:]+\] Testing complete\.|Ran [0-9]+ tests' "$log" | sed 's/^\[[0-9:]*\] //')
 	if [ $r = 0 ]; then
-		echo "PASS kunit.py:$arch ${summary:-passed} (log: $log)"
+		echo "PASS ${LABEL:-kunit.py}:$arch ${summary:-passed} (log: $log)"
 	else
-		echo "FAIL kunit.py:$arch ${summary:-kunit.py exited $r} (log: $log)"
+		echo "FAIL ${LABEL:-kunit.py}:$arch ${summary:-kunit.py exited $r} (log: $log)"
 		rc=1
 	fi
-done | tee -a "$results"
+done > >(tee -a "$results")
 exit $rc

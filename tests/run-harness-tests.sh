@@ -214,4 +214,18 @@ out=$(FORCE=1 "$S/make-tree.sh" "$src" "$tmp/tree" "$tmp/basetree" "$tmp/patches
 [ $? != 0 ] && grep -q "lists '0003-missing.patch'" <<<"$out"
 result tree-missing-patch-named $? "$out"
 
+# make mail: no sender, no mail (one line, nothing written); the sender
+# from variables; the placeholder of patches/ is no sender.
+noid=(env -u MAIL_NAME -u MAIL_EMAIL HOME="$tmp" GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1)
+out=$("${noid[@]}" "$S/mail.sh" "$tmp/mail" 2>&1)
+[ $? != 0 ] && [ "$(grep -c . <<<"$out")" = 1 ] && grep -q '^mail: no sender' <<<"$out" &&
+	[ ! -e "$tmp/mail" ]
+result mail-no-sender-refused $? "$out"
+out=$("${noid[@]}" MAIL_NAME="A Sender" MAIL_EMAIL=a.sender@example.com "$S/mail-sender.sh" 2>&1)
+[ "$out" = "A Sender <a.sender@example.com>" ]
+result mail-sender-from-variables $? "$out"
+out=$("${noid[@]}" MAIL_NAME="x" MAIL_EMAIL=mremap-series@example.org "$S/mail-sender.sh" 2>&1)
+[ $? != 0 ] && grep -q 'placeholder' <<<"$out"
+result mail-placeholder-refused $? "$out"
+
 exit $((fails > 0))
