@@ -15,6 +15,30 @@ results=${4:?}
 shift 4
 me=kunit
 [ -f "$tree/$cfg" ] || { echo "$me: no $cfg in $tree (does the series have its KUnit suite?)" >&2; exit 1; }
+# kunit.py asks QEMU for KVM first (7.3: "-accel kvm -accel hvf -accel
+# tcg"). Where /dev/kvm opens but the CPU has no vmx/svm, KVM starts and the
+# guest hangs: a wrapper first on PATH drops the KVM and HVF choices there.
+wrap=$bdir/qemu-bin
+mkdir -p "$wrap"
+for q in qemu-system-x86_64 qemu-system-aarch64; do
+	cat >"$wrap/$q" <<EOW
+#!/usr/bin/env bash
+# Written by scripts/kunit.sh: QEMU without a KVM that cannot run guests.
+args=()
+while [ \$# -gt 0 ]; do
+	if [ "\$1" = -accel ] && [ "\${2:-}" != tcg ] &&
+	   ! { [ "$q" = qemu-system-x86_64 ] && [ -w /dev/kvm ] &&
+	       grep -qE '\b(vmx|svm)\b' /proc/cpuinfo; }; then
+		shift 2
+		continue
+	fi
+	args+=("\$1")
+	shift
+done
+exec /usr/bin/$q "\${args[@]}"
+EOW
+	chmod +x "$wrap/$q"
+done
 rc=0
 for arch in "$@"; do
 	args=(--kunitconfig="$cfg" --arch="$arch" --jobs="$(nproc)" --build_dir="out-kunit-$arch")
@@ -27,7 +51,7 @@ for arch in "$@"; do
 	esac
 	log=$bdir/kunit-$arch.log
 	mkdir -p "$bdir"
-	(cd "$tree" && PATH=/usr/bin:$PATH ./tools/testing/kunit/kunit.py run "${args[@]}") \
+	(cd "$tree" && PATH=$wrap:/usr/bin:$PATH ./tools/testing/kunit/kunit.py run "${args[@]}") \
 		>"$log" 2>&1
 	r=$?
 	summary=$(grep -m1 -E '^\[[0-9:]+\] Testing complete\.|Ran [0-9]+ tests' "$log" | sed 's/^\[[0-9:]*\] //')
