@@ -66,7 +66,7 @@ for arch in "$@"; do
 	# mode, with the commit measured.
 	rec=$top/results/bench-$arch.txt
 	mkdir -p "$top/results"
-	echo "make bench, $arch, $(date -u +%F), commit $(git -C "$top" describe --always --dirty)," \
+	echo "make bench, $arch, $(date -u +%F), harness $(git -C "$top" describe --always --dirty)," \
 		"${flavour:-test} config" >"$rec"
 	for pair in base:patched mainline:patched-7.3 base:mainline; do
 		[[ " $variants " == *" ${pair%%:*} "* && " $variants " == *" ${pair#*:} "* ]] || continue

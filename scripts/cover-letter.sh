@@ -3,9 +3,10 @@
 # subject, the rest the body. Template lines that are a directive are
 # replaced (format-patch adds the shortlog and diffstat):
 #   @BENCH PAIR...@     per arch, the table of the last 'make bench' run
-#                       (results/bench-ARCH.txt, with the commit it measured)
+#                       (results/bench-ARCH.txt, with the harness revision measured)
 #                       for each PAIR (e.g. base:patched), -icount figures
-#   @EQUIVALENCE@       the differential runs of the last 'make check'
+#   @EQUIVALENCE NAME...@  the differential runs NAME (e.g. difftest, as
+#                       make check labels them) of the last 'make check'
 #                       (build/check), or how to get them when there is none
 # Usage: cover-letter.sh TEMPLATE
 set -euo pipefail
@@ -32,10 +33,11 @@ bench() {
 }
 
 equivalence() {
-	local r=$top/build/check/results.txt
-	if [ -f "$r" ] && grep -q '^PASS difftest' "$r"; then
-		echo "The last 'make check' ($(cat "$top/build/check/commit" 2>/dev/null || echo 'commit unknown')):"
-		grep -E '^(PASS|FAIL) difftest' "$r" | fold -s -w 70 | sed 's/^/  /'
+	local r=$top/build/check/results.txt re
+	re="^(PASS|FAIL) ($(IFS='|'; echo "$*")):"
+	if [ -f "$r" ] && grep -qE "$re" "$r"; then
+		echo "The last 'make check' (harness revision $(cat "$top/build/check/commit" 2>/dev/null || echo unknown)):"
+		grep -E "$re" "$r" | fold -s -w 70 | sed 's/^/  /'
 		grep -E '^[0-9]+ passed, [0-9]+ failed' "$top/build/check/summary" 2>/dev/null |
 			sed 's/^/  make check: /' || true
 	else
@@ -46,7 +48,7 @@ equivalence() {
 while IFS= read -r line; do
 	case $line in
 	@BENCH\ *@) line=${line#@BENCH }; bench ${line%@} ;;
-	@EQUIVALENCE@) equivalence ;;
+	@EQUIVALENCE\ *@) line=${line#@EQUIVALENCE }; equivalence ${line%@} ;;
 	@*@) echo "$me: unknown directive '$line' in $template" >&2; exit 1 ;;
 	*) printf '%s\n' "$line" ;;
 	esac
