@@ -20,15 +20,16 @@ me=kunit
 # guest hangs: a wrapper first on PATH drops the KVM and HVF choices there.
 wrap=$bdir/qemu-bin
 mkdir -p "$wrap"
+here=$(cd "$(dirname "$0")" && pwd)
 for q in qemu-system-x86_64 qemu-system-aarch64; do
+	garch=x86_64
+	[ $q = qemu-system-aarch64 ] && garch=arm64
 	cat >"$wrap/$q" <<EOW
 #!/usr/bin/env bash
 # Written by scripts/kunit.sh: QEMU without a KVM that cannot run guests.
 args=()
 while [ \$# -gt 0 ]; do
-	if [ "\$1" = -accel ] && [ "\${2:-}" != tcg ] &&
-	   ! { [ "$q" = qemu-system-x86_64 ] && [ -w /dev/kvm ] &&
-	       grep -qE '\b(vmx|svm)\b' /proc/cpuinfo; }; then
+	if [ "\$1" = -accel ] && [ "\${2:-}" != tcg ] && ! "$here/kvm-works.sh" $garch; then
 		shift 2
 		continue
 	fi

@@ -21,18 +21,13 @@ for f in "$kernel" "$initramfs" "$plan"; do
 	[ -f "$f" ] || { echo "$me: $f not found" >&2; exit 1; }
 done
 
-kvm_works() {
-	[ "$arch" = x86_64 ] && [ "$(uname -m)" = x86_64 ] && [ -w /dev/kvm ] &&
-		grep -qE '\b(vmx|svm)\b' /proc/cpuinfo
-}
-
 accel=${ACCEL:-}
 if [ -n "${ICOUNT:-}" ]; then
 	accel=tcg
 	extra=(-icount shift=0)
 	smp=1
 elif [ -z "$accel" ]; then
-	if kvm_works; then accel=kvm; else accel=tcg,thread=multi; fi
+	if "$(dirname "$0")/kvm-works.sh" "$arch"; then accel=kvm; else accel=tcg,thread=multi; fi
 	extra=()
 else
 	extra=()
