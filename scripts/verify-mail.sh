@@ -32,6 +32,8 @@ else
 	echo "FAIL $label:am $(grep -m1 -E '^(error|fatal|Patch failed)' <<<"$out")"
 fi
 
+# As check-patches.sh: the Debian trees have no git history, so checkpatch
+# cannot look up the commits that Fixes: tags name (UNKNOWN_COMMIT_ID).
 bad=0
 for m in "$cover" "${mails[@]}"; do
 	o=$(cd "$tree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet --terse \
