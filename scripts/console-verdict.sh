@@ -85,7 +85,7 @@ cur != "" && /^Testing .*\.\.\. (done|skipped|failed)/ {
 END {
 	fails = 0
 	for (i = 1; i <= ntests; i++) {
-		t = order[i]; r = result[t]
+		t = order[i]; r = result[t]; nx = 0
 		d = sprintf("(%d ok, %d not ok, %d skipped)", sub_pass[t], sub_fail[t], sub_skip[t])
 		if (r == "") { add("FAIL", t, "never reported" (hostmsg != "" ? ": " hostmsg : "")); continue }
 		if (nxf[t] > 0) {
@@ -106,6 +106,8 @@ END {
 		if (r == "pass" && sub_fail[t] > 0) { add("FAIL", t, "exited 0 but reported: " first_fail[t]); continue }
 		# Exited 0 with every case it reported skipped: nothing passed.
 		if (r == "pass" && sub_pass[t] == 0 && sub_skip[t] > 0) add("SKIP", t, d)
+		# Exited 0 and reported no case at all: it checked nothing.
+		else if (r == "pass" && sub_pass[t] == 0 && nx == 0) add("FAIL", t, "exited 0 without reporting a result " d)
 		else if (r == "pass") add("PASS", t, d)
 		else if (r == "skip") add("SKIP", t, d)
 		else add("FAIL", t, r " " d (t in first_fail ? ": " first_fail[t] : ""))
