@@ -5,6 +5,11 @@
 #                       both arches, patched, base and mainline kernels
 #   make validate       long validation outside make check: mremap_test with
 #                       every byte checked (-t 0), 8 GiB guest (ARCH)
+#   make soak           the long reliability run on KASAN kernels, base and
+#                       patched, both arches: fault injection at every site,
+#                       races, 1M differential ops, stress-ng, trinity
+#                       (SOAK_OPS, SOAK_SEEDS, SOAK_ROUNDS, SOAK_SECS,
+#                       SOAK_TRINITY_OPS, ARCHES; outside make check)
 #   make kunit          the series' KUnit suite with kunit.py on both arches
 #                       (kunit.py builds its own kernels: outside make check)
 #   make shell          boot the kernel into a shell with the tests on PATH
@@ -80,7 +85,7 @@ SELFTESTS_arm64  := $(SELFTESTS)
 SELFTESTS_7.3    := mremap_test mremap_dontunmap mremap_errors mremap_kinds \
 		    mremap_multi mremap_fault mremap_tiers
 
-.PHONY: all run check validate kunit bench profile mail shell deps base tree export kernel guest help \
+.PHONY: all run check validate soak kunit bench profile mail shell deps base tree export kernel guest help \
 	print-selftests
 all: help
 help:
@@ -162,6 +167,9 @@ kunit: deps $(TREE)/.git
 	@$(S)/kunit.sh "$(TREE)" "$(KUNITCONFIG_$(SERIES))" "$(B)/kunit/$(SERIES)" \
 		"$(B)/kunit/results.txt" $(or $(KUNIT_ARCHES),x86_64 arm64)
 	@$(S)/summarize.sh "$(B)/kunit/results.txt"
+
+soak: deps $(TREE)/.git
+	@$(S)/soak.sh
 
 BENCH_ARCHES ?= x86_64 arm64
 bench: deps $(TREE)/.git $(ML_TREE)/.git

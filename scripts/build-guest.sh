@@ -34,6 +34,8 @@ cflags=(-static -O2 -Wall -isystem "$hdr")
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-demo" "$here/guest/mremap-demo.c"
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-difftest" "$here"/guest/difftest/*.c
 "$cc" "${cflags[@]}" -o "$out/bin/mremap-bench" "$here/guest/mremap-bench.c"
+"$cc" "${cflags[@]}" -o "$out/bin/mremap-inject" "$here"/guest/inject/*.c
+"$cc" "${cflags[@]}" -pthread -o "$out/bin/mremap-race" "$here/guest/mremap-race.c"
 
 if [ $# -gt 0 ]; then
 	targets=()

@@ -97,6 +97,18 @@ for arch in $arches; do
 			sed 's/^/    /' "$log" | tail -n 15
 		fi
 	done
+	# The patched kernel with KASAN (configs/kasan.config), on x86_64.
+	if [ "$arch" = x86_64 ]; then
+		stage "build $arch/patched kernel with KASAN"
+		log=$out/build-$arch-kasan.log
+		if img=$(FLAVOUR=kasan "$S/build-kernel.sh" "$tree" "$arch" "$top/configs" 2>"$log"); then
+			record "PASS build:$arch/patched/kasan"
+			built[$arch-kasan]=$img
+		else
+			record "FAIL build:$arch/patched/kasan $(grep -m1 -E 'error|Error' "$log")"
+			sed 's/^/    /' "$log" | tail -n 15
+		fi
+	fi
 done
 
 stage "sparse and W=1 against base (x86_64)"
@@ -142,6 +154,22 @@ for arch in $arches; do
 				"$B/guest-7.3/$arch" "$top/plans/check-7.3.plan" "$out" "$R"
 		else
 			record "FAIL guest-7.3:$arch userspace did not build"
+		fi
+	fi
+	# The selftests, the fault injection and race programs and a short
+	# differential run under KASAN; the run is compared with the base's
+	# difftest-kasan (plans/check.plan).
+	if [ -n "${built[$arch-kasan]:-}" ]; then
+		stage "$arch/patched guest with KASAN: plans/kasan.plan"
+		RUN_TAG=kasan "$S/run-plan.sh" "$arch" patched "${built[$arch-kasan]}" \
+			"$B/guest/$arch" "$top/plans/kasan.plan" "$out" "$R"
+		if [ -n "${built[$arch-base]:-}" ]; then
+			if cmp=$("$S/compare-difftest.sh" -n difftest-kasan,difftest \
+				"$out/$arch-base.log" "$out/$arch-patched-kasan.log" 2>&1); then
+				record "PASS difftest-kasan:$arch $(tail -n 1 <<<"$cmp")"
+			else
+				record "FAIL difftest-kasan:$arch $(tail -n 1 <<<"$cmp")"
+			fi
 		fi
 	fi
 	# Base against patched, exactly; mainline against patched, cross-version
