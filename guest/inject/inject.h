@@ -27,8 +27,8 @@ struct kind {
 	const char *name;
 	unsigned long len;	/* of one part */
 	unsigned long align;	/* of the source, the target and the gaps */
-	unsigned long skew;	/* added to the source's alignment */
 	unsigned int ops;	/* 1 << OP_* that apply */
+	unsigned long skew;	/* added to the source's alignment */
 	bool same_data;		/* every page holds the same bytes (KSM) */
 	bool no_data;		/* never touched: reservations stay unused */
 	int (*begin)(void);	/* once before the kind's scenes; 0 or -1 */
