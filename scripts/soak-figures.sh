@@ -17,7 +17,7 @@ for log in "$@"; do
 			ops += substr($0, RSTART + 4, RLENGTH - 4) }
 		run == "inject" && /^# site / { sub(/^# site /, ""); sub(/ injected failure.*/, ""); sites = sites (sites ? ", " : "") $0 }
 		run == "race" && match($0, /, [0-9]+ moves/) { moves += substr($0, RSTART + 2, RLENGTH - 8) }
-		run == "stress-ng" && match($0, /metrc: \[[0-9]+\] [a-z]+ +[0-9]+ /) {
+		run ~ /^stress-/ && match($0, /metrc: \[[0-9]+\] [a-z]+ +[0-9]+ /) {
 			split(substr($0, RSTART, RLENGTH), f, " "); bogo = bogo (bogo ? ", " : "") f[3] " " f[4] }
 		run == "trinity" && /[0-9]+ syscalls/ { tri = $0; sub(/^# */, "", tri) }
 		END {
