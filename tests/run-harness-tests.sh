@@ -45,6 +45,27 @@ out=$("$S/profile-table.sh" __arm64_sys_mremap "$tmp/pb" "$tmp/pp" 2>&1)
 [ $? != 0 ] && grep -q "__arm64_sys_mremap did not run on both kernels" <<<"$out"
 result profile-table-no-entry $? "$out"
 
+# make soak's figures from a console log: ops, sites, moves, bogo-ops, calls.
+cat >"$tmp/soak.log" <<'LOG'
+harness: begin inject
+# site vma-copy (vm_area_dup): 12 injected failure(s)
+# site pte-table (__pte_alloc): 3 injected failure(s)
+harness: begin race
+# move-thp: 4.1 s, 38 moves (4 dontunmap, 12 grow+shrink), 42 batches
+# unmap-race: 4.0 s, 258 moves (60 dontunmap, 64 grow+shrink), 91 batches
+harness: begin difftest-1
+difftest: seed 1 ops 60000 digest 74153b6e67fb8648
+harness: begin difftest-2
+difftest: seed 2 ops 40000 digest 84153b6e67fb8648
+harness: begin stress-mremap
+# stress-ng: metrc: [284] mremap              123     65.53      0.00
+harness: begin trinity
+# [main] Ran 10000 syscalls. Successes: 6672  Failures: 3323
+LOG
+out=$("$S/soak-figures.sh" x86_64 "$tmp/soak.log" 2>&1)
+[ "$(tail -n 1 <<<"$out")" = "soak: difftest 100000 ops; injected by site: vma-copy (vm_area_dup): 12, pte-table (__pte_alloc): 3; race 296 moves; stress-ng bogo-ops: mremap 123; trinity: [main] Ran 10000 syscalls. Successes: 6672  Failures: 3323" ]
+result soak-figures $? "$out"
+
 # A guest clock judged by its last clocksource switch (jiffies, then tsc: fine).
 printf 'clocksource: Switched to clocksource refined-jiffies\r\n' >"$tmp/j1"
 cp "$tmp/j1" "$tmp/j2"
