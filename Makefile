@@ -2,7 +2,8 @@
 #   make run            build the patched kernel, boot it, run the demo and the
 #                       mremap selftests (ARCH=arm64 for the other arch)
 #   make check          every test: checkpatch, bisectability, sparse/W=1,
-#                       both arches, patched, base and mainline kernels
+#                       both arches, patched, base and mainline kernels,
+#                       and a KASAN kernel (x86_64) with fault injection
 #   make validate       long validation outside make check: mremap_test with
 #                       every byte checked (-t 0), 8 GiB guest (ARCH)
 #   make soak           the long reliability run on KASAN kernels, base and
