@@ -565,7 +565,10 @@ int snap_take(struct snap *s)
 	return 0;
 }
 
-/* The counters; only_counters tells whether global ones alone differ. */
+/*
+ * The counters. *only_global is set when Committed_AS alone differs: another
+ * process can move it (nothing else in the guest uses hugetlb pages).
+ */
 static bool same_counters(const struct snap *a, const struct snap *b,
 			  bool *only_global)
 {
