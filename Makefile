@@ -19,6 +19,9 @@
 #                       (BENCH_ARCHES=x86_64 arm64, BENCH_VARIANTS=...)
 #   make profile        instructions per mremap() call by kernel function,
 #                       base against patched (CASE=move-2-pages, ARCH)
+#   make profile-call   every kernel function of one mremap() call, inclusive
+#                       and exclusive instructions (CASE, ARCH, KERNELS=
+#                       base patched mainline patched-7.3)
 #   make mail           both series mail-ready in build/mail/ (cover letter,
 #                       the sender from git config or MAIL_NAME/MAIL_EMAIL,
 #                       To/Cc from get_maintainer.pl, MAIL_VERSION=N); sends
@@ -86,7 +89,7 @@ SELFTESTS_arm64  := $(SELFTESTS)
 SELFTESTS_7.3    := mremap_test mremap_dontunmap mremap_errors mremap_kinds \
 		    mremap_multi mremap_fault mremap_tiers
 
-.PHONY: all run check validate soak kunit bench profile mail shell deps base tree export kernel guest help \
+.PHONY: all run check validate soak kunit bench profile profile-call mail shell deps base tree export kernel guest help \
 	print-selftests
 all: help
 help:
@@ -182,6 +185,10 @@ mail:
 CASE ?= move-2-pages
 profile: deps $(TREE)/.git
 	@$(S)/profile.sh $(ARCH) $(CASE)
+
+KERNELS ?= base patched
+profile-call: deps $(TREE)/.git
+	@$(S)/profile-call.sh $(ARCH) $(CASE) $(KERNELS)
 
 print-selftests:
 	@echo $(if $(filter 7.3,$(SERIES)),$(SELFTESTS_7.3),$(SELFTESTS_$(ARCH)))

@@ -14,6 +14,8 @@
 #   SOAK_ROUNDS  rounds of the fault injection run (10)
 #   SOAK_SECS    seconds of the race run and of stress-ng (600)
 #   SOAK_TRINITY_OPS  system calls trinity makes (200000)
+#   SOAK_JOBS    guests at a time: 2 (the base and the patched kernel of an
+#                arch side by side) when the machine has 2 CPUs or more, else 1
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,7 @@ seeds=${SOAK_SEEDS:-10}
 rounds=${SOAK_ROUNDS:-10}
 secs=${SOAK_SECS:-600}
 tops=${SOAK_TRINITY_OPS:-200000}
+jobs=${SOAK_JOBS:-$(( $(nproc) > 1 ? 2 : 1 ))}
 t0=$(date +%s)
 declare -A tree=([base]=$B/base [patched]=$B/linux)
 
@@ -72,8 +75,15 @@ for arch in $arches; do
 
 	for v in base patched; do
 		stage "$arch/$v soak"
-		"$S/run-plan.sh" "$arch" "$v" "${img[$v]}" "$g" "$out/soak.plan" "$out" "$R"
+		if [ "$jobs" -gt 1 ]; then
+			"$S/run-plan.sh" "$arch" "$v" "${img[$v]}" "$g" "$out/soak.plan" \
+				"$out" "$R" >"$out/$arch-$v.verdict" 2>&1 &
+		else
+			"$S/run-plan.sh" "$arch" "$v" "${img[$v]}" "$g" "$out/soak.plan" "$out" "$R"
+		fi
 	done
+	wait
+	[ "$jobs" -gt 1 ] && cat "$out/$arch-base.verdict" "$out/$arch-patched.verdict"
 	stage "$arch: differential runs, base against patched"
 	for s in $(seq 1 "$seeds"); do
 		if cmp=$("$S/compare-difftest.sh" -n "difftest-$s" "$out/$arch-base.log" \
