@@ -6,7 +6,9 @@
 # kernel function that ran inside the syscall with its instructions per
 # call, inclusive (with what it called) and exclusive (its own), and its
 # entries per call (per 512 calls where a kernel needs one call per VMA
-# of move-512-vmas, 6.12). Raw counts in build/profile-call/ARCH-KERNEL.txt.
+# of move-512-vmas, 6.12). A KERNEL of the form NAME=TREE profiles another
+# work tree (an experiment: a git worktree of build/linux, say).
+# Raw counts in build/profile-call/ARCH-KERNEL-CASE.txt.
 # Usage: profile-call.sh ARCH CASE KERNEL...
 set -uo pipefail
 
@@ -28,8 +30,14 @@ arm64) entry=__arm64_sys_mremap ;;
 esac
 grep -q "\"$case\"," "$top/guest/mremap-bench.c" ||
 	{ echo "$me: no case '$case' in guest/mremap-bench.c" >&2; exit 2; }
+names=()
 for v in "$@"; do
-	[ -n "${vsrc[$v]:-}" ] || { echo "$me: unknown KERNEL '$v' (base, patched, mainline, patched-7.3)" >&2; exit 2; }
+	if [ "${v#*=}" != "$v" ]; then
+		vsrc[${v%%=*}]=$(realpath "${v#*=}")
+		v=${v%%=*}
+	fi
+	names+=("$v")
+	[ -n "${vsrc[$v]:-}" ] || { echo "$me: unknown KERNEL '$v' (base, patched, mainline, patched-7.3, or NAME=TREE)" >&2; exit 2; }
 	[ -e "${vsrc[$v]}/.git" ] || { echo "$me: no tree ${vsrc[$v]} for '$v' (make tree, or SERIES=7.3 make tree)" >&2; exit 1; }
 done
 
@@ -46,7 +54,7 @@ run mremap-bench 1800 mremap-bench $case
 PLAN
 
 files=()
-for v in "$@"; do
+for v in "${names[@]}"; do
 	src=${vsrc[$v]}
 	img=$(FLAVOUR=bench "$S/build-kernel.sh" "$src" "$arch" "$top/configs" \
 		2>"$out/build-$arch-$v.log") ||

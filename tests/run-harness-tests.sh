@@ -66,6 +66,19 @@ out=$("$S/soak-figures.sh" x86_64 "$tmp/soak.log" 2>&1)
 [ "$(tail -n 1 <<<"$out")" = "soak: difftest 100000 ops; injected by site: vma-copy (vm_area_dup): 12, pte-table (__pte_alloc): 3; race 296 moves; stress-ng bogo-ops: mremap 123; trinity: [main] Ran 10000 syscalls. Successes: 6672  Failures: 3323" ]
 result soak-figures $? "$out"
 
+# make profile-call's table: per call, the path, a scaled file, a row
+# below half an instruction left out.
+printf 'calls 2\nsys 200 10 2\nwork 150 150 2\nirq 40 40 1\ntiny 0 0 1\n' >"$tmp/pc1"
+printf 'calls 1\nsys 160 5 1\nwork 120 120 1\nscale 2\n' >"$tmp/pc2"
+out=$("$S/profile-call-table.sh" a="$tmp/pc1" b="$tmp/pc2" 2>"$tmp/pcerr")
+exp='function                               a incl/excl/entries   b incl/excl/entries
+(path: every-call functions, excl.)               80                   n/a      
+sys                                       100      5  1.00      320     10  2.00
+work                                       75     75  1.00      240    240  2.00
+irq                                        20     20  0.50        0      0  0.00'
+[ "$out" = "$exp" ] && [ "$(cat "$tmp/pcerr")" = "note: b: figures per 2 calls" ]
+result profile-call-table $? "$out"
+
 # A guest clock judged by its last clocksource switch (jiffies, then tsc: fine).
 printf 'clocksource: Switched to clocksource refined-jiffies\r\n' >"$tmp/j1"
 cp "$tmp/j1" "$tmp/j2"
