@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysmap.h"
+
 typedef uint64_t qemu_plugin_id_t;
 typedef struct qemu_info_t qemu_info_t;
 struct qemu_plugin_tb;
@@ -59,22 +61,20 @@ size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
-#define NO_FUNC		((uint32_t)-1)
+#define NO_FUNC		((uint32_t)-1)	/* not in the kernel's text */
 #define ANY_RET		((uint64_t)-1)
 #define MAX_DEPTH	512
 
 enum tb_end { END_OTHER, END_CALL, END_RET };
 
-struct sym {
-	uint64_t addr;
-	char *name;
+struct func_count {
 	uint64_t incl, excl, entries;
 	uint32_t on_stack;		/* frames of it on the stack */
 };
 
 struct tb_info {
 	uint64_t pc;
-	uint32_t func;			/* index into syms, or NO_FUNC */
+	uint32_t func;			/* index into map, or NO_FUNC */
 	uint32_t n_insns;
 	enum tb_end end;
 	uint64_t next;			/* address after the last instruction */
@@ -87,8 +87,8 @@ struct frame {
 	uint64_t start;			/* total instructions at the push */
 };
 
-static struct sym *syms;
-static size_t nr_syms;
+static struct sysmap map;
+static struct func_count *fc;		/* one per symbol of map */
 static uint32_t entry_func = NO_FUNC;
 static const char *out_path;
 static int arm64;
@@ -98,53 +98,12 @@ static int depth;			/* 0: not inside the entry function */
 static uint64_t total, calls, lost;
 static const struct tb_info *prev;
 
-static int load_map(const char *path, const char *entry)
-{
-	FILE *f = fopen(path, "r");
-	char name[512], type;
-	uint64_t addr;
-	size_t cap = 0;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%" SCNx64 " %c %511s", &addr, &type, name) == 3) {
-		if (!strchr("tTwW", type) || addr < 0xffff000000000000ULL)
-			continue;
-		if (nr_syms && addr < syms[nr_syms - 1].addr)
-			continue;
-		if (nr_syms == cap) {
-			cap = cap ? 2 * cap : 65536;
-			syms = realloc(syms, cap * sizeof(*syms));
-			if (!syms)
-				return -1;
-		}
-		memset(&syms[nr_syms], 0, sizeof(*syms));
-		syms[nr_syms].addr = addr;
-		syms[nr_syms].name = strdup(name);
-		if (!strcmp(name, entry))
-			entry_func = nr_syms;
-		nr_syms++;
-	}
-	fclose(f);
-	return nr_syms < 2 ? -1 : 0;
-}
-
-/* The function whose text holds pc (the last symbol only ends the text). */
+/* The function whose text holds pc. */
 static uint32_t find_func(uint64_t pc)
 {
-	size_t lo = 0, hi = nr_syms;
+	size_t i = sysmap_find(&map, pc);
 
-	if (pc < syms[0].addr || pc >= syms[nr_syms - 1].addr)
-		return NO_FUNC;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (syms[mid].addr <= pc)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
+	return i == SYSMAP_NONE ? NO_FUNC : (uint32_t)i;
 }
 
 static enum tb_end x86_end(const uint8_t *b, size_t n)
@@ -199,8 +158,8 @@ static void push(uint32_t func, int tail, uint64_t ret)
 	f->ret = ret;
 	f->start = total;
 	if (func != NO_FUNC) {
-		syms[func].entries++;
-		syms[func].on_stack++;
+		fc[func].entries++;
+		fc[func].on_stack++;
 	}
 }
 
@@ -212,8 +171,8 @@ static void pop_to(int keep)
 
 		if (f->func == NO_FUNC)
 			continue;
-		if (--syms[f->func].on_stack == 0)
-			syms[f->func].incl += total - f->start;
+		if (--fc[f->func].on_stack == 0)
+			fc[f->func].incl += total - f->start;
 		if (depth == 0)
 			calls++;
 	}
@@ -245,7 +204,7 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	prev = tb;
 	if (!depth) {
 		/* However it was reached: a call or a tail call. */
-		if (tb->func != entry_func || tb->pc != syms[entry_func].addr)
+		if (tb->func != entry_func || tb->pc != map.addr[entry_func])
 			return;
 		push(entry_func, 0, ANY_RET);
 	} else if (before && before->end == END_CALL) {
@@ -268,7 +227,7 @@ static void tb_exec(unsigned int vcpu, void *udata)
 		return;
 	total += tb->n_insns;
 	if (tb->func != NO_FUNC)
-		syms[tb->func].excl += tb->n_insns;
+		fc[tb->func].excl += tb->n_insns;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -308,11 +267,11 @@ static void write_counts(qemu_plugin_id_t id, void *userdata)
 	fprintf(f, "calls %" PRIu64 "\n", calls);
 	if (lost)
 		fprintf(f, "lost %" PRIu64 "\n", lost);
-	for (s = 0; s < nr_syms; s++)
-		if (syms[s].incl || syms[s].excl)
+	for (s = 0; s < map.n; s++)
+		if (fc[s].incl || fc[s].excl)
 			fprintf(f, "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-				syms[s].name, syms[s].incl, syms[s].excl,
-				syms[s].entries);
+				map.name[s], fc[s].incl, fc[s].excl,
+				fc[s].entries);
 	fclose(f);
 }
 
@@ -320,12 +279,13 @@ __attribute__((visibility("default")))
 int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 			int argc, char **argv)
 {
-	const char *map = NULL, *entry = NULL;
+	const char *map_path = NULL, *entry = NULL;
+	size_t s;
 	int i;
 
 	for (i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "map=", 4))
-			map = argv[i] + 4;
+			map_path = argv[i] + 4;
 		else if (!strncmp(argv[i], "entry=", 6))
 			entry = argv[i] + 6;
 		else if (!strncmp(argv[i], "out=", 4))
@@ -333,16 +293,24 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 		else if (!strcmp(argv[i], "arch=arm64"))
 			arm64 = 1;
 	}
-	if (!map || !entry || !out_path) {
+	if (!map_path || !entry || !out_path) {
 		fprintf(stderr, "call-tree: needs map=System.map, entry=FUNCTION and out=FILE\n");
 		return -1;
 	}
-	if (load_map(map, entry)) {
-		fprintf(stderr, "call-tree: %s: no kernel text symbols read\n", map);
+	if (sysmap_load(&map, map_path)) {
+		fprintf(stderr, "call-tree: %s: no kernel text symbols read\n", map_path);
 		return -1;
 	}
+	for (s = 0; s < map.n; s++)
+		if (!strcmp(map.name[s], entry))
+			entry_func = s;
 	if (entry_func == NO_FUNC) {
-		fprintf(stderr, "call-tree: %s: no function %s\n", map, entry);
+		fprintf(stderr, "call-tree: %s: no function %s\n", map_path, entry);
+		return -1;
+	}
+	fc = calloc(map.n, sizeof(*fc));
+	if (!fc) {
+		fprintf(stderr, "call-tree: out of memory\n");
 		return -1;
 	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sysmap.h"
+
 typedef uint64_t qemu_plugin_id_t;
 typedef struct qemu_info_t qemu_info_t;
 struct qemu_plugin_tb;
@@ -37,48 +39,10 @@ void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn,
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
-struct sym {
-	uint64_t addr;
-	char *name;
-};
-
-static struct sym *syms;
-static size_t nr_syms;
+static struct sysmap map;
 static uint64_t text_lo, text_hi;	/* first and last text symbol */
 static uint64_t *counts;		/* one per byte of [text_lo, text_hi) */
 static const char *out_path;
-
-static int load_map(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char name[512], type;
-	uint64_t addr;
-	size_t cap = 0;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%" SCNx64 " %c %511s", &addr, &type, name) == 3) {
-		if (!strchr("tTwW", type) || addr < 0xffff000000000000ULL)
-			continue;	/* not kernel text */
-		if (nr_syms && addr < syms[nr_syms - 1].addr)
-			continue;	/* System.map is sorted; skip oddities */
-		if (nr_syms == cap) {
-			cap = cap ? 2 * cap : 65536;
-			syms = realloc(syms, cap * sizeof(*syms));
-			if (!syms)
-				return -1;
-		}
-		syms[nr_syms].addr = addr;
-		syms[nr_syms].name = strdup(name);
-		nr_syms++;
-	}
-	fclose(f);
-	if (nr_syms < 2)
-		return -1;
-	text_lo = syms[0].addr;
-	text_hi = syms[nr_syms - 1].addr;
-	return 0;
-}
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
@@ -104,14 +68,14 @@ static void write_counts(qemu_plugin_id_t id, void *userdata)
 		fprintf(stderr, "insn-count: %s: %s\n", out_path, strerror(errno));
 		return;
 	}
-	for (s = 0; s + 1 < nr_syms; s++) {
+	for (s = 0; s + 1 < map.n; s++) {
 		uint64_t a, total = 0;
 
-		for (a = syms[s].addr; a < syms[s + 1].addr; a++)
+		for (a = map.addr[s]; a < map.addr[s + 1]; a++)
 			total += counts[a - text_lo];
 		if (total)
-			fprintf(f, "%s %" PRIu64 " %" PRIu64 "\n", syms[s].name,
-				total, counts[syms[s].addr - text_lo]);
+			fprintf(f, "%s %" PRIu64 " %" PRIu64 "\n", map.name[s],
+				total, counts[map.addr[s] - text_lo]);
 	}
 	fclose(f);
 }
@@ -120,23 +84,25 @@ __attribute__((visibility("default")))
 int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 			int argc, char **argv)
 {
-	const char *map = NULL;
+	const char *map_path = NULL;
 	int i;
 
 	for (i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "map=", 4))
-			map = argv[i] + 4;
+			map_path = argv[i] + 4;
 		else if (!strncmp(argv[i], "out=", 4))
 			out_path = argv[i] + 4;
 	}
-	if (!map || !out_path) {
+	if (!map_path || !out_path) {
 		fprintf(stderr, "insn-count: needs map=System.map and out=FILE\n");
 		return -1;
 	}
-	if (load_map(map)) {
-		fprintf(stderr, "insn-count: %s: no kernel text symbols read\n", map);
+	if (sysmap_load(&map, map_path)) {
+		fprintf(stderr, "insn-count: %s: no kernel text symbols read\n", map_path);
 		return -1;
 	}
+	text_lo = map.addr[0];
+	text_hi = map.addr[map.n - 1];
 	/* The last symbol (an end marker) gets no range and is not counted. */
 	counts = calloc(text_hi - text_lo, sizeof(*counts));
 	if (!counts) {

@@ -28,8 +28,6 @@ x86_64) entry=__x64_sys_mremap ;;
 arm64) entry=__arm64_sys_mremap ;;
 *) echo "$me: unknown ARCH '$arch' (x86_64 or arm64)" >&2; exit 2 ;;
 esac
-grep -q "\"$case\"," "$top/guest/mremap-bench.c" ||
-	{ echo "$me: no case '$case' in guest/mremap-bench.c" >&2; exit 2; }
 names=()
 for v in "$@"; do
 	if [ "${v#*=}" != "$v" ]; then
@@ -41,17 +39,8 @@ for v in "$@"; do
 	[ -e "${vsrc[$v]}/.git" ] || { echo "$me: no tree ${vsrc[$v]} for '$v' (make tree, or SERIES=7.3 make tree)" >&2; exit 1; }
 done
 
-mkdir -p "$out"
 rm -f "$out/results.txt"
-gcc -O2 -Wall -shared -fPIC -o "$out/call-tree.so" "$top/profile/call-tree.c" ||
-	{ echo "$me: the QEMU plugin did not build" >&2; exit 1; }
-make -s --no-print-directory -C "$top" guest ARCH="$arch" >/dev/null ||
-	{ echo "$me: $arch guest userspace did not build" >&2; exit 1; }
-cat >"$out/profile.plan" <<PLAN
-memory 4G
-write /proc/sys/kernel/randomize_va_space 0
-run mremap-bench 1800 mremap-bench $case
-PLAN
+LABEL=$me "$S/profile-prepare.sh" "$out" call-tree "$arch" "$case" || exit
 
 files=()
 for v in "${names[@]}"; do

@@ -22,20 +22,8 @@ x86_64) entry=__x64_sys_mremap ;;
 arm64) entry=__arm64_sys_mremap ;;
 *) echo "$me: unknown ARCH '$arch' (x86_64 or arm64)" >&2; exit 2 ;;
 esac
-grep -q "\"$case\"," "$top/guest/mremap-bench.c" ||
-	{ echo "$me: no case '$case' in guest/mremap-bench.c" >&2; exit 2; }
-
 rm -rf "$out"
-mkdir -p "$out"
-gcc -O2 -Wall -shared -fPIC -o "$out/insn-count.so" "$top/profile/insn-count.c" ||
-	{ echo "$me: the QEMU plugin did not build" >&2; exit 1; }
-make -s --no-print-directory -C "$top" guest ARCH="$arch" >/dev/null ||
-	{ echo "$me: $arch guest userspace did not build" >&2; exit 1; }
-cat >"$out/profile.plan" <<PLAN
-memory 4G
-write /proc/sys/kernel/randomize_va_space 0
-run mremap-bench 900 mremap-bench $case
-PLAN
+"$S/profile-prepare.sh" "$out" insn-count "$arch" "$case" || exit
 
 for variant in base patched; do
 	[ $variant = patched ] && src=$B/linux || src=$B/base
