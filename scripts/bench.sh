@@ -26,7 +26,7 @@ R=$out/results.txt
 rc=0
 flavour=${BENCH_FLAVOUR-bench}
 variants=${BENCH_VARIANTS:-base patched mainline patched-7.3}
-declare -A vsrc=([base]=$B/base [patched]=$B/linux [mainline]=$B/base-7.3 [patched-7.3]=$B/linux-7.3)
+. "$S/kernel-trees.sh"
 
 for arch in "$@"; do
 	case $arch in
@@ -35,7 +35,7 @@ for arch in "$@"; do
 	esac
 	declare -A img=()
 	for variant in $variants; do
-		src=${vsrc[$variant]:-}
+		src=${ktree[$variant]:-}
 		[ -n "$src" ] || { echo "bench: unknown variant '$variant'" >&2; exit 2; }
 		echo "== build $arch/$variant kernel"
 		img[$variant]=$(FLAVOUR=$flavour "$S/build-kernel.sh" "$src" "$arch" "$top/configs" \

@@ -21,7 +21,7 @@ S=$top/scripts
 B=$top/build
 out=$B/profile-call
 me=profile-call
-declare -A vsrc=([base]=$B/base [patched]=$B/linux [mainline]=$B/base-7.3 [patched-7.3]=$B/linux-7.3)
+. "$S/kernel-trees.sh"
 
 case $arch in
 x86_64) entry=__x64_sys_mremap ;;
@@ -31,12 +31,12 @@ esac
 names=()
 for v in "$@"; do
 	if [ "${v#*=}" != "$v" ]; then
-		vsrc[${v%%=*}]=$(realpath "${v#*=}")
+		ktree[${v%%=*}]=$(realpath "${v#*=}")
 		v=${v%%=*}
 	fi
 	names+=("$v")
-	[ -n "${vsrc[$v]:-}" ] || { echo "$me: unknown KERNEL '$v' (base, patched, mainline, patched-7.3, or NAME=TREE)" >&2; exit 2; }
-	[ -e "${vsrc[$v]}/.git" ] || { echo "$me: no tree ${vsrc[$v]} for '$v' (make tree, or SERIES=7.3 make tree)" >&2; exit 1; }
+	[ -n "${ktree[$v]:-}" ] || { echo "$me: unknown KERNEL '$v' (base, patched, mainline, patched-7.3, or NAME=TREE)" >&2; exit 2; }
+	[ -e "${ktree[$v]}/.git" ] || { echo "$me: no tree ${ktree[$v]} for '$v' (make tree, or SERIES=7.3 make tree)" >&2; exit 1; }
 done
 
 rm -f "$out/results.txt"
@@ -44,7 +44,7 @@ LABEL=$me "$S/profile-prepare.sh" "$out" call-tree "$arch" "$case" || exit
 
 files=()
 for v in "${names[@]}"; do
-	src=${vsrc[$v]}
+	src=${ktree[$v]}
 	img=$(FLAVOUR=bench "$S/build-kernel.sh" "$src" "$arch" "$top/configs" \
 		2>"$out/build-$arch-$v.log") ||
 		{ echo "$me: $arch/$v kernel did not build (see $out/build-$arch-$v.log)" >&2; exit 1; }
