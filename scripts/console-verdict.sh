@@ -49,8 +49,15 @@ BEGIN {
 	if (name == "setup") setupfail = 1
 	next
 }
+# The first TAP diagnostic since the last result of the test, but for the
+# RUN/OK/FAIL lines of the kselftest harness: what a "not ok" that follows is
+# about (an assertion, or the problem line of the inject program).
+cur != "" && /^# / && diag[cur] == "" && !/^# +(RUN|OK|FAIL|SKIP|XFAIL) / {
+	diag[cur] = substr($0, 3)
+}
 # KTAP/TAP results of the running test (top level of its own output).
 cur != "" && /^(not )?ok [0-9]+/ {
+	why = diag[cur]; diag[cur] = ""
 	c = $0; sub(/^(not )?ok [0-9]+ +(- +)?/, "", c); sub(/ +# .*$/, "", c)
 	if ((cur, c) in xf) {
 		if ($0 ~ /^not ok/) xhit[cur, c] = 1
@@ -60,8 +67,10 @@ cur != "" && /^(not )?ok [0-9]+/ {
 		next
 	}
 	if ($0 ~ /# *SKIP/) sub_skip[cur]++
-	else if ($0 ~ /^not ok/) { sub_fail[cur]++; if (!(cur in first_fail)) first_fail[cur] = $0 }
-	else sub_pass[cur]++
+	else if ($0 ~ /^not ok/) {
+		sub_fail[cur]++
+		if (!(cur in first_fail)) first_fail[cur] = $0 (why != "" ? " (# " why ")" : "")
+	} else sub_pass[cur]++
 }
 # uffd-unit-tests reports "Testing NAME... done|skipped|failed".
 cur != "" && /^Testing .*\.\.\. (done|skipped|failed)/ {
