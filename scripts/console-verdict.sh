@@ -49,9 +49,11 @@ BEGIN {
 	if (name == "setup") setupfail = 1
 	next
 }
-# The first TAP diagnostic since the last result of the test, but for the
-# RUN/OK/FAIL lines of the kselftest harness: what a "not ok" that follows is
-# about (an assertion, or the problem line of the inject program).
+# The first TAP diagnostic since the last result of the test or the start
+# of a kselftest harness case, but for the RUN/OK/FAIL lines of that
+# harness: what a "not ok" that follows is about (an assertion, or the
+# problem line of the inject program).
+cur != "" && /^# +RUN / { diag[cur] = "" }
 cur != "" && /^# / && diag[cur] == "" && !/^# +(RUN|OK|FAIL|SKIP|XFAIL) / {
 	diag[cur] = substr($0, 3)
 }
@@ -69,6 +71,7 @@ cur != "" && /^(not )?ok [0-9]+/ {
 	if ($0 ~ /# *SKIP/) sub_skip[cur]++
 	else if ($0 ~ /^not ok/) {
 		sub_fail[cur]++
+		if (length(why) > 160) why = substr(why, 1, 157) "..."
 		if (!(cur in first_fail)) first_fail[cur] = $0 (why != "" ? " (# " why ")" : "")
 	} else sub_pass[cur]++
 }
