@@ -29,6 +29,7 @@ static inline int sysmap_load(struct sysmap *m, const char *path)
 	char name[512], type;
 	uint64_t addr;
 	size_t cap = 0;
+	int oom = 0;
 
 	if (!f)
 		return -1;
@@ -38,16 +39,30 @@ static inline int sysmap_load(struct sysmap *m, const char *path)
 		if (m->n && addr < m->addr[m->n - 1])
 			continue;	/* System.map is sorted; skip oddities */
 		if (m->n == cap) {
+			uint64_t *a;
+			char **nm;
+
 			cap = cap ? 2 * cap : 65536;
-			m->addr = realloc(m->addr, cap * sizeof(*m->addr));
-			m->name = realloc(m->name, cap * sizeof(*m->name));
-			if (!m->addr || !m->name)
-				return -1;
+			a = realloc(m->addr, cap * sizeof(*m->addr));
+			if (a)
+				m->addr = a;
+			nm = realloc(m->name, cap * sizeof(*m->name));
+			if (nm)
+				m->name = nm;
+			oom = !a || !nm;
+			if (oom)
+				break;
 		}
-		m->addr[m->n] = addr;
 		m->name[m->n] = strdup(name);
+		oom = !m->name[m->n];
+		if (oom)
+			break;
+		m->addr[m->n] = addr;
 		m->n++;
 	}
+	/* Out of memory before the end of the file: no map. */
+	if (oom)
+		m->n = 0;
 	fclose(f);
 	return m->n < 2 ? -1 : 0;
 }
