@@ -392,6 +392,43 @@ static void move_512_vmas(const char *name)
 	munmap(b, len);
 }
 
+/*
+ * glibc's realloc() of a block it mmap()ed (128 KiB and up) is mremap()
+ * with MREMAP_MAYMOVE to the new size, which moves the block when what
+ * follows it is mapped. Blocks of 16 sizes, 128 KiB to 1088 KiB, written
+ * through and followed by a mapped page, grow by a quarter: only the
+ * mremap() is timed.
+ */
+static void realloc_grow(const char *name)
+{
+	unsigned long i, t, len, new_len, off, ops = 1000;
+	char *p, *q;
+
+	start_case();
+	for (i = 0; i < ops; i++) {
+		len = 128 * KB + (i % 16) * 64 * KB;
+		new_len = len + len / 4;
+		p = mmap(NULL, len + ps, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED ||
+		    mmap(p, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != p)
+			die("mmap");
+		for (off = 0; off < len; off += ps)
+			p[off] = 1;
+		t = now_ns();
+		q = xmremap(p, len, new_len, MREMAP_MAYMOVE, NULL);
+		sample(t);
+		if (q == p) {
+			fprintf(stderr, "mremap-bench: %s grew in place\n", name);
+			exit(1);
+		}
+		munmap(q, new_len);
+		munmap(p + len, ps);
+	}
+	report(name);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(const char *name);
@@ -405,6 +442,7 @@ static const struct {
 	{ "move-512m-pte-2m",	move_pte_thp },
 	{ "loop-1m-64k-folios",	mthp_loop },
 	{ "move-512-vmas",	move_512_vmas },
+	{ "realloc-grow",	realloc_grow },
 };
 
 int main(int argc, char **argv)
